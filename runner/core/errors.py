@@ -1,0 +1,55 @@
+"""The errors a user of Wenze can see. Each names what was wrong and where, and maps to one HTTP status."""
+from __future__ import annotations
+
+
+class WenzeError(Exception):
+    """Base class: `code` is a stable machine-readable key, `status` the HTTP status the web shell answers with."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+    def to_dict(self) -> dict:
+        return {"error": self.code, "message": self.message, **self.details}
+
+
+class NotFound(WenzeError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(WenzeError):
+    """The request raced another one or the case moved on (task already completed, deadline already fired)."""
+
+    code = "conflict"
+    status = 409
+
+
+class Forbidden(WenzeError):
+    code = "forbidden"
+    status = 403
+
+
+class InvalidData(WenzeError):
+    """Submitted data violates its schema; `errors` lists {path, message} per violated field."""
+
+    code = "invalid_data"
+    status = 422
+
+
+class DeployError(WenzeError):
+    """A bpmn/dmn/form file cannot be deployed; details name the file and line or element."""
+
+    code = "deploy_error"
+    status = 422
+
+
+class ScriptError(WenzeError):
+    """A script, condition or decision cell failed or was refused by the sandbox."""
+
+    code = "script_error"
+    status = 422
