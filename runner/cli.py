@@ -1,0 +1,156 @@
+"""The `wenze` command: a thin shell over runner.core. Errors print as JSON on stderr with exit status 1."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from .core import cases, deploy as deploying, users
+from .core.errors import InvalidData, WenzeError
+from .store.db import Database
+from .store.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _emit(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _json_option(text: str | None, name: str) -> Any:
+    if text is None:
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidData(f"--{name} is not valid JSON: {err.msg} (column {err.colno})", field=name) from None
+
+
+def _guarded(command: Callable[..., None]) -> Callable[..., None]:
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except WenzeError as err:
+            click.echo(json.dumps(err.to_dict(), ensure_ascii=False), err=True)
+            sys.exit(1)
+    return run
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Wenze 问责: run accountability procedures from bpmn/ dmn/ forms/."""
+    ctx.obj = Database()
+
+
+def _db() -> Database:
+    return click.get_current_context().obj
+
+
+@main.command()
+@_guarded
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    upgrade(_db())
+    click.echo(f"database at head: {_db().url}")
+
+
+@main.command()
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=ROOT,
+              help="folder holding bpmn/ dmn/ forms/")
+@_guarded
+def deploy(root: Path) -> None:
+    """Validate bpmn/ dmn/ forms/ and store changed processes as new versions."""
+    _emit([d.to_dict() for d in deploying.deploy(_db(), deploying.read_sources(root))])
+
+
+@main.command()
+@click.argument("process_id")
+@click.option("--data", help="initial case data (JSON object)")
+@click.option("--user", default=lambda: os.environ.get("WENZE_USER", "admin"), show_default="$WENZE_USER or admin")
+@_guarded
+def start(process_id: str, data: str | None, user: str) -> None:
+    """Open a case of PROCESS_ID."""
+    _emit(cases.start_case(_db(), process_id, _json_option(data, "data"), user))
+
+
+@main.command()
+@click.option("--lane", help="only tasks of this lane (body)")
+@click.option("--user", help="only tasks this user may work")
+@click.option("--json", "as_json", is_flag=True)
+@_guarded
+def tasks(lane: str | None, user: str | None, as_json: bool) -> None:
+    """List ready user tasks."""
+    found = cases.list_tasks(_db(), lane=lane, user_name=user)
+    if as_json:
+        return _emit(found)
+    for task in found:
+        click.echo(f"{task['id']}  case {task['case']}  [{task['lane']}] {task['name']}  form={task['form']}")
+
+
+@main.command()
+@click.argument("task_id")
+@click.option("--data", required=True, help="form data (JSON object)")
+@click.option("--user", required=True)
+@_guarded
+def complete(task_id: str, data: str, user: str) -> None:
+    """Complete TASK_ID with form data validated against its schema."""
+    _emit(cases.complete_task(_db(), task_id, _json_option(data, "data"), user))
+
+
+@main.command()
+@click.argument("case_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@_guarded
+def show(case_id: int, as_json: bool) -> None:
+    """Print a case's state, tasks, timers and timeline."""
+    case = cases.show_case(_db(), case_id)
+    if as_json:
+        return _emit(case)
+    click.echo(f"case {case['case']}  {case['process']} v{case['version']}  {case['status']}")
+    for task in case["tasks"]:
+        click.echo(f"  task  {task['state']:<9} [{task['lane']}] {task['name']}  {task['completed_by'] or ''}")
+    for timer in case["timers"]:
+        click.echo(f"  timer {timer['state']:<9} {timer['name']}  due {timer['due_at']}")
+    for event in case["events"]:
+        who = f" by {event['actor']}" if event["actor"] else ""
+        click.echo(f"  {event['at']}  {event['kind']:<15} {event.get('name') or event['element'] or ''}{who}")
+
+
+@main.group("users")
+def users_group() -> None:
+    """Staff accounts."""
+
+
+@users_group.command("demo")
+@_guarded
+def users_demo() -> None:
+    """Create (or refresh) the demo staff accounts."""
+    with _db().write() as session:
+        for name, display, roles in users.DEMO_USERS:
+            users.upsert(session, name, display, roles)
+        session.commit()
+    _emit([{"user": name, "name": display, "roles": roles} for name, display, roles in users.DEMO_USERS])
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--display-name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, help="lane name or admin; repeatable")
+@_guarded
+def users_add(name: str, display_name: str, roles: tuple[str, ...]) -> None:
+    """Create or update a staff account."""
+    with _db().write() as session:
+        users.upsert(session, name, display_name, list(roles))
+        session.commit()
+    _emit({"user": name, "roles": list(roles)})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Case use cases: start, complete a task, list tasks, show. Each is one transaction: load, act, record, commit."""
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.exceptions import WorkflowException
+
+from . import clock, engine, forms, users
+from .errors import Conflict, NotFound, ScriptError
+from .live import LIVE
+from .record import record_error, sync_case
+from ..store.db import Database
+from ..store.models import Case, Event, ProcessVersion, Task, Timer
+
+
+def _json_clean(data: Any) -> Any:
+    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def latest_version(session: Session, process_id: str) -> ProcessVersion:
+    version = session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                             .order_by(ProcessVersion.id.desc()).limit(1))
+    if version is None:
+        known = sorted(set(session.scalars(select(ProcessVersion.process_id))))
+        raise NotFound(f"unknown process '{process_id}' (deployed: {', '.join(known) or 'none'})",
+                       process=process_id)
+    return version
+
+
+def _engine_failure(err: WorkflowException) -> ScriptError:
+    task = getattr(err, "task", None)
+    element = task.task_spec.bpmn_id if task is not None else None
+    return ScriptError(f"element '{element}': {err}" if element else str(err), element=element)
+
+
+def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: str) -> dict[str, Any]:
+    with db.write() as session:
+        user = users.get(session, user_name)
+        version = latest_version(session, process_id)
+        engine.register_specs(version.content_hash, version.spec)
+        workflow = engine.new_workflow(version.content_hash, data)
+        start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
+        users.require_lane(user, start_lane, f"starting '{process_id}'")
+        try:
+            steps = engine.advance(workflow)
+        except WorkflowException as err:
+            raise _engine_failure(err) from None
+        now = clock.now()
+        case = Case(process_version_id=version.id, process_id=process_id, status="running",
+                    state=engine.dump_workflow(workflow), started_by=user.name, created_at=now, updated_at=now)
+        session.add(case)
+        session.flush()
+        session.add(Event(case_id=case.id, at=now, kind="started", element_id=process_id, task_id=None,
+                          actor=user.name, data={"version": version.id, "data": _json_clean(data)}))
+        sync_case(session, case, workflow, steps, now)
+        session.commit()
+        LIVE.put(db, case.id, case.revision, workflow)
+        return case_summary(session, case)
+
+
+def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict[str, Any]:
+    """Complete a ready user task with validated data; exactly one of two racing completions succeeds."""
+    with db.write() as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise NotFound(f"unknown task '{task_id}'", task=task_id)
+        user = users.get(session, user_name)
+        # Lock the case first, then re-read the task: a racing completion committed meanwhile is seen here.
+        case = session.scalar(select(Case).where(Case.id == task.case_id).with_for_update()
+                              .execution_options(populate_existing=True))
+        session.refresh(task)
+        if task.state != "ready":
+            raise Conflict(f"task '{task.name}' is already {task.state}"
+                           + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
+                           task=task_id, state=task.state)
+        users.require_lane(user, task.lane, f"task '{task.name}'")
+        version = session.get(ProcessVersion, case.process_version_id)
+        if task.form:
+            forms.validate(version.forms[task.form], data)
+        engine.register_specs(version.content_hash, version.spec)
+        workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
+        now = clock.now()
+        try:
+            steps = engine.advance(workflow)      # a deadline that fell due fires before the user acts
+            spiff_task = workflow.get_task_from_id(UUID(task_id))
+            if not engine.is_ready(spiff_task):
+                sync_case(session, case, workflow, steps, now)
+                session.commit()
+                raise Conflict(f"task '{task.name}' can no longer be completed: it is "
+                               f"{engine.state_name(spiff_task).lower()} (a deadline fired first)", task=task_id)
+            spiff_task.set_data(**_json_clean(data or {}))  # replace values; never SpiffWorkflow's list merge
+            spiff_task.run()
+            steps += engine.advance(workflow)
+        except WorkflowException as err:
+            session.rollback()
+            failure = _engine_failure(err)
+            record_error(db, case.id, failure, user.name)
+            raise failure from None
+        task.state, task.completed_at, task.completed_by = "completed", now, user.name
+        session.add(Event(case_id=case.id, at=now, kind="task_completed", element_id=task.element_id,
+                          task_id=task_id, actor=user.name, data={"name": task.name, "data": _json_clean(data)}))
+        sync_case(session, case, workflow, steps, now)
+        try:
+            session.commit()
+        except StaleDataError:
+            raise Conflict(f"case {case.id} was changed by another request; reload and retry", case=case.id) from None
+        LIVE.put(db, case.id, case.revision, workflow)
+        return case_summary(session, case)
+
+
+def list_tasks(db: Database, lane: str | None = None, user_name: str | None = None) -> list[dict[str, Any]]:
+    with db.read() as session:
+        query = select(Task, Case.process_id).join(Case).where(Task.state == "ready").order_by(Task.created_at, Task.id)
+        if lane:
+            query = query.where(Task.lane == lane)
+        if user_name:
+            user = users.get(session, user_name)
+            if users.ADMIN not in user.roles:
+                query = query.where(Task.lane.in_(user.roles))
+        return [_task_view(task, process_id) for task, process_id in session.execute(query)]
+
+
+def _task_view(task: Task, process_id: str) -> dict[str, Any]:
+    return {"id": task.id, "case": task.case_id, "process": process_id, "element": task.element_id,
+            "name": task.name, "lane": task.lane, "form": task.form, "ready_since": task.created_at.isoformat()}
+
+
+def get_task(db: Database, task_id: str) -> dict[str, Any]:
+    """A task with its form schema and the case data it starts from (what a task page renders)."""
+    with db.read() as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise NotFound(f"unknown task '{task_id}'", task=task_id)
+        case = session.get(Case, task.case_id)
+        version = session.get(ProcessVersion, case.process_version_id)
+        view = _task_view(task, case.process_id) | {"state": task.state}
+        view["schema"] = version.forms.get(task.form) if task.form else None
+        return view
+
+
+def case_summary(session: Session, case: Case) -> dict[str, Any]:
+    ready = session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "ready")
+                            .order_by(Task.created_at, Task.id))
+    return {"case": case.id, "process": case.process_id, "status": case.status,
+            "ready_tasks": [_task_view(t, case.process_id) for t in ready]}
+
+
+def show_case(db: Database, case_id: int) -> dict[str, Any]:
+    with db.read() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"unknown case {case_id}", case=case_id)
+        version = session.get(ProcessVersion, case.process_version_id)
+        engine.register_specs(version.content_hash, version.spec)
+        workflow = engine.load_workflow(case.state)
+        events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.id))
+        timers = session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at, Timer.id))
+        tasks = session.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.created_at, Task.id))
+        return {
+            "case": case.id, "process": case.process_id, "version": version.id, "status": case.status,
+            "started_by": case.started_by, "created_at": case.created_at.isoformat(),
+            "updated_at": case.updated_at.isoformat(), "data": _json_clean(engine.case_data(workflow)),
+            "tasks": [_task_view(t, case.process_id) | {"state": t.state, "completed_by": t.completed_by,
+                      "completed_at": t.completed_at and t.completed_at.isoformat()} for t in tasks],
+            "timers": [{"element": t.element_id, "name": t.name, "due_at": t.due_at.isoformat(), "state": t.state,
+                        "fired_at": t.fired_at and t.fired_at.isoformat(), **t.detail} for t in timers],
+            "events": [{"at": e.at.isoformat(), "kind": e.kind, "element": e.element_id, "task": e.task_id,
+                        "actor": e.actor, **e.data} for e in events],
+        }
+
+
+def count_cases(db: Database) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count()).select_from(Case)) or 0

@@ -1,0 +1,195 @@
+"""Validate bpmn/ dmn/ forms/ and store each process as an immutable version keyed by content hash.
+
+A process's version covers exactly the files it runs on: its diagram, the diagrams of processes it calls, the
+decision tables and the forms it references. Editing one regulation's diagram therefore leaves the other
+procedures' versions alone, and redeploying unchanged files creates nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema.exceptions import SchemaError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+
+from . import clock, engine, forms, xmlsafe
+from .errors import DeployError, ScriptError
+from .sandbox import compile_source
+from ..store.db import Database
+from ..store.models import Artifact, ProcessVersion
+
+KINDS = {"bpmn": ("bpmn", "*.bpmn"), "dmn": ("dmn", "*.dmn"), "form": ("forms", "*.json")}
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str          # bpmn | dmn | form
+    name: str          # file name, unique per kind
+    content: str
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(self.content.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ProcessBuild:
+    process_id: str
+    name: str
+    specs: dict[str, Any]
+    files: dict[str, str]             # "kind/name" -> content hash
+    forms: dict[str, Any]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Deployed:
+    process_id: str
+    version_id: int
+    content_hash: str
+    created: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"process_id": self.process_id, "version": self.version_id, "hash": self.content_hash[:12],
+                "created": self.created}
+
+
+def read_sources(root: Path) -> list[Source]:
+    sources = []
+    for kind, (folder, pattern) in KINDS.items():
+        for path in sorted((root / folder).glob(pattern)):
+            try:
+                sources.append(Source(kind, path.name, path.read_text(encoding="utf-8")))
+            except UnicodeDecodeError as err:
+                raise DeployError(f"{path.name}: not UTF-8 text ({err.reason})", file=path.name) from None
+    return sources
+
+
+def _load_forms(sources: list[Source]) -> dict[str, Any]:
+    loaded = {}
+    for source in sources:
+        try:
+            schema = json.loads(source.content)
+            forms.check_schema(schema)
+        except json.JSONDecodeError as err:
+            raise DeployError(f"{source.name}: malformed JSON: {err.msg}", file=source.name, line=err.lineno) from None
+        except SchemaError as err:
+            where = "/".join(str(p) for p in err.absolute_path)
+            raise DeployError(f"{source.name}: invalid JSON Schema at '{where}': {err.message}",
+                              file=source.name, field=where) from None
+        loaded[source.name] = schema
+    return loaded
+
+
+def _expressions(task_spec: Any) -> list[tuple[str, str]]:
+    """(source, mode) of every piece of code a task spec will run."""
+    code: list[tuple[str, str]] = []
+    if getattr(task_spec, "script", None):
+        code.append((task_spec.script, "exec"))
+    extensions = getattr(task_spec, "extensions", None) or {}
+    code += [(extensions[key], "exec") for key in ("preScript", "postScript") if extensions.get(key)]
+    for condition, _target in getattr(task_spec, "cond_task_specs", []):
+        if condition is not None:
+            code.append((condition.args[0], "eval"))
+    definition = getattr(task_spec, "event_definition", None)
+    if getattr(definition, "expression", None):
+        code.append((definition.expression, "eval"))
+    return code
+
+
+def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: dict[str, str],
+                   schemas: dict[str, Any]) -> set[str]:
+    """Compile every script/condition/timer, check referenced forms exist; return the forms used."""
+    used = set()
+    for task_spec in engine.iter_task_specs(spec, subs):
+        file = file_of.get(task_spec._wf_spec.name, process_id)
+        for source, mode in _expressions(task_spec):
+            try:
+                compile_source(source, mode)
+            except ScriptError as err:
+                raise DeployError(f"{file}: element '{task_spec.bpmn_id}': {err.message}", file=file,
+                                  element=task_spec.bpmn_id) from None
+        form = engine.form_of(task_spec)
+        if form:
+            if form not in schemas:
+                raise DeployError(f"{file}: user task '{task_spec.bpmn_id}' references form '{form}', "
+                                  f"which is not in forms/", file=file, element=task_spec.bpmn_id)
+            used.add(form)
+    return used
+
+
+def build(sources: list[Source]) -> list[ProcessBuild]:
+    """Validate everything (XML safety, BPMN XSD, SpiffWorkflow parse, scripts, forms) without touching storage."""
+    names = [(s.kind, s.name) for s in sources]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise DeployError(f"{duplicate[1]}: given twice", file=duplicate[1])
+    by_kind = {kind: [s for s in sources if s.kind == kind] for kind in KINDS}
+    schemas = _load_forms(by_kind["form"])
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    for source in by_kind["bpmn"]:
+        root = xmlsafe.parse(source.content.encode(), source.name)
+        try:
+            parser.add_bpmn_xml(root.getroottree(), filename=source.name)
+        except ValidationException as err:
+            raise _deploy_error(err) from None
+    file_of = {pid: p.filename for pid, p in parser.process_parsers.items()}
+    hashes = {(s.kind, s.name): s.hash for s in sources}
+    builds = []
+    for process_id in sorted(parser.get_process_ids()):
+        try:
+            spec = parser.get_spec(process_id)
+            subs = parser.get_subprocess_specs(process_id)
+        except ValidationException as err:
+            raise _deploy_error(err) from None
+        used_forms = _check_process(process_id, spec, subs, file_of, schemas)
+        files = {f"bpmn/{file_of[pid]}": hashes[("bpmn", file_of[pid])] for pid in [process_id, *subs]}
+        files.update({f"forms/{name}": hashes[("form", name)] for name in used_forms})
+        content_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        builds.append(ProcessBuild(process_id, spec.description or process_id, engine.specs_to_dict(spec, subs),
+                                   files, {name: schemas[name] for name in sorted(used_forms)}, content_hash))
+    return builds
+
+
+def _deploy_error(err: ValidationException) -> DeployError:
+    where = ", ".join(f"{k} {v}" for k, v in (("line", err.line_number), ("element", err.id)) if v)
+    message = str(err).split("\n")[0]
+    return DeployError(f"{err.file_name or '?'}{' (' + where + ')' if where else ''}: {message}",
+                       file=err.file_name or None, line=err.line_number or None, element=err.id or None)
+
+
+def deploy(db: Database, sources: list[Source]) -> list[Deployed]:
+    """Store new versions for changed processes; unchanged ones report their current version."""
+    builds = build(sources)
+    with db.write() as session:
+        results = _store(session, sources, builds)
+        session.commit()
+    return results
+
+
+def _store(session: Session, sources: list[Source], builds: list[ProcessBuild]) -> list[Deployed]:
+    now = clock.now()
+    known = set(session.scalars(select(Artifact.hash).where(Artifact.hash.in_([s.hash for s in sources]))))
+    for source in sources:
+        if source.hash not in known:
+            session.add(Artifact(hash=source.hash, kind=source.kind, name=source.name, content=source.content,
+                                 created_at=now))
+            known.add(source.hash)
+    results = []
+    for item in builds:
+        existing = session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == item.content_hash))
+        if existing is None:
+            existing = ProcessVersion(process_id=item.process_id, name=item.name, content_hash=item.content_hash,
+                                      spec=item.specs, files=item.files, forms=item.forms, created_at=now)
+            session.add(existing)
+            session.flush()
+            results.append(Deployed(item.process_id, existing.id, item.content_hash, True))
+        else:
+            results.append(Deployed(item.process_id, existing.id, item.content_hash, False))
+    return results

@@ -1,0 +1,220 @@
+"""SpiffWorkflow 3.2 wiring: parser, spec-reference serializer, restricted engine, advance loop, timers.
+
+Everything that touches SpiffWorkflow's API lives here, so a version bump is one file's worry
+(see ../shared/notes/spiffworkflow/README.md for the behaviours guarded against below).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from . import clock
+from .sandbox import script_engine
+
+# SpiffWorkflow attaches task data to every state-change log record unless the level is set (notes §6).
+logging.getLogger("spiff").setLevel(logging.WARNING)
+
+Specs = tuple[Any, dict[str, Any]]          # (BpmnProcessSpec, {called process id: spec})
+
+
+class _SpecRefWorkflowConverter(BpmnWorkflowConverter):
+    """Serializes an instance without its spec: the spec is stored once per process version.
+
+    The JSON names the version by content hash (`spec_ref`); loading re-attaches the cached spec objects.
+    """
+
+    specs: Callable[[str], Specs]
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["spec_ref"] = workflow.spec_ref
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
+        spec, subprocess_specs = self.specs(dct["spec_ref"])
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.spec_ref = dct["spec_ref"]
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_SPECS: dict[str, Specs] = {}              # content hash -> specs; versions are immutable, so never stale
+
+_config = dict(SPIFF_CONFIG)
+_config[BpmnWorkflow] = _SpecRefWorkflowConverter
+_registry = BpmnWorkflowSerializer.configure(_config)
+_instances = BpmnWorkflowSerializer(_registry)
+_specs_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+
+def _cached_specs(ref: str) -> Specs:
+    try:
+        return _SPECS[ref]
+    except KeyError:
+        raise LookupError(f"process version {ref} is not loaded") from None
+
+
+_SpecRefWorkflowConverter.specs = staticmethod(_cached_specs)  # type: ignore[assignment]
+
+# The functions designers may call from scripts, conditions and timer expressions (deadline() etc.).
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+ENGINE = script_engine(FUNCTIONS)
+
+
+def specs_to_dict(spec: Any, subprocess_specs: dict[str, Any]) -> dict[str, Any]:
+    return {"spec": _specs_serializer.to_dict(spec),
+            "subprocesses": {name: _specs_serializer.to_dict(sub) for name, sub in subprocess_specs.items()}}
+
+
+def register_specs(ref: str, stored: dict[str, Any]) -> Specs:
+    """Restore a stored version's specs once per process; later loads share the objects."""
+    if ref not in _SPECS:
+        spec = _specs_serializer.from_dict(stored["spec"])
+        subs = {name: _specs_serializer.from_dict(sub) for name, sub in stored["subprocesses"].items()}
+        _SPECS[ref] = (spec, subs)
+    return _SPECS[ref]
+
+
+def new_workflow(ref: str, data: dict[str, Any]) -> BpmnWorkflow:
+    spec, subs = _cached_specs(ref)
+    workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
+    workflow.spec_ref = ref
+    workflow.task_tree.set_data(**json.loads(json.dumps(data)))   # a private copy, JSON-clean
+    return workflow
+
+
+def load_workflow(state: str) -> BpmnWorkflow:
+    workflow = _instances.deserialize_json(state)
+    workflow.script_engine = ENGINE   # not serialized: without this the unrestricted default comes back
+    return workflow
+
+
+def dump_workflow(workflow: BpmnWorkflow) -> str:
+    return _instances.serialize_json(workflow)
+
+
+# ---------------------------------------------------------------------------------------------- running
+
+@dataclass
+class Step:
+    """Something the engine did on its own, for the case timeline."""
+
+    kind: str
+    element_id: str | None
+    task_id: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+_STEP_KINDS = {"ScriptTask": "script", "ExclusiveGateway": "gateway", "ParallelGateway": "gateway",
+               "InclusiveGateway": "gateway", "EventBasedGateway": "gateway", "BusinessRuleTask": "decision",
+               "EndEvent": "end_event", "CallActivity": "call_activity", "SubWorkflowTask": "sub_process"}
+
+
+def _describe(task: Any) -> Step | None:
+    spec = task.task_spec
+    if spec.bpmn_id is None:                      # engine-internal bookkeeping specs
+        return None
+    name = type(spec).__name__
+    data: dict[str, Any] = {"name": spec.bpmn_name or spec.bpmn_id, "type": name}
+    if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+        data["due_at"] = _due(task, spec.event_definition)
+        data["fired_at"] = clock.now().isoformat()
+        return Step("timer_fired", spec.bpmn_id, str(task.id), data)
+    if name in _STEP_KINDS:
+        if name == "BusinessRuleTask" and "decision" in task.internal_data:
+            data.update(task.internal_data["decision"])
+        return Step(_STEP_KINDS[name], spec.bpmn_id, str(task.id), data)
+    return None
+
+
+def advance(workflow: BpmnWorkflow) -> list[Step]:
+    """Run everything automatic, including timers due by the clock; return what ran.
+
+    do_engine_steps() refreshes timers only at its end, which can leave a fired timer READY but unrun; a case is
+    never persisted in that state, or a later user completion would run both paths (notes §3, race C).
+    """
+    steps: list[Step] = []
+
+    def record(task: Any) -> None:
+        step = _describe(task)
+        if step is not None:
+            steps.append(step)
+
+    while True:
+        workflow.refresh_timers()
+        workflow.do_engine_steps(did_complete_task=record)
+        if workflow.get_next_task(state=TaskState.READY, manual=False) is None:
+            return steps
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list[Any]:
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def form_of(task_spec: Any) -> str | None:
+    return (getattr(task_spec, "extensions", None) or {}).get("properties", {}).get("formJsonSchemaFilename")
+
+
+def is_ready(task: Any) -> bool:
+    return task.state == TaskState.READY
+
+
+def state_name(task: Any) -> str:
+    return TaskState.get_name(task.state)
+
+
+def _due(task: Any, definition: TimerEventDefinition) -> str | None:
+    value = definition.details(task).value
+    if value is None or isinstance(value, dict):
+        return None
+    if isinstance(definition, TimeDateEventDefinition):
+        when = TimerEventDefinition.parse_time_or_duration(value)
+    else:
+        when = TimerEventDefinition.get_datetime(value)
+    return when.astimezone(dt.timezone.utc).isoformat()
+
+
+def armed_timers(workflow: BpmnWorkflow) -> Iterator[tuple[Any, dt.datetime]]:
+    """Every WAITING timer with its due instant (stored by the engine when the timer was reached)."""
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        if isinstance(definition, TimerEventDefinition) and task.state == TaskState.WAITING:
+            due = _due(task, definition)
+            if due is not None:
+                yield task, dt.datetime.fromisoformat(due)
+
+
+def iter_task_specs(spec: Any, subprocess_specs: dict[str, Any]) -> Iterator[Any]:
+    for process in [spec, *subprocess_specs.values()]:
+        yield from process.task_specs.values()
+
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The case's current data: the final data when done, else the data the open tasks start from."""
+    if workflow.is_completed():
+        return dict(workflow.data)
+    data: dict[str, Any] = {}
+    last = workflow.last_task
+    if last is not None:
+        data.update(last.data)
+    for task in ready_user_tasks(workflow):
+        data.update(task.data)
+    return data

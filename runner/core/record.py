@@ -1,0 +1,75 @@
+"""Mirror a workflow into its rows: state, ready tasks, armed timers and timeline events (no commit here)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import clock, engine
+from .errors import WenzeError
+from ..store.db import Database
+from ..store.models import Case, Event, Task, Timer
+
+
+def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime) -> None:
+    for step in steps:
+        session.add(Event(case_id=case.id, at=now, kind=step.kind, element_id=step.element_id,
+                          task_id=step.task_id, actor=None, data=step.data))
+    _sync_tasks(session, case, workflow, now)
+    _sync_timers(session, case, workflow, now)
+    completed = workflow.is_completed()
+    if completed and case.status != "completed":
+        session.add(Event(case_id=case.id, at=now, kind="completed", element_id=None, task_id=None, actor=None,
+                          data={}))
+    case.status = "completed" if completed else "running"
+    case.state = engine.dump_workflow(workflow)
+    case.updated_at = now
+
+
+def _sync_tasks(session: Session, case: Case, workflow: Any, now: dt.datetime) -> None:
+    ready = {str(t.id): t for t in engine.ready_user_tasks(workflow)}
+    open_rows = session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "ready"))
+    for row in open_rows:
+        if row.id not in ready:          # the engine withdrew it (interrupting deadline, cancelled branch)
+            row.state = "cancelled"
+            session.add(Event(case_id=case.id, at=now, kind="task_cancelled", element_id=row.element_id,
+                              task_id=row.id, actor=None, data={"name": row.name}))
+    known = set(session.scalars(select(Task.id).where(Task.id.in_(list(ready)))))
+    for task_id, task in ready.items():
+        if task_id in known:
+            continue
+        spec = task.task_spec
+        name = spec.bpmn_name or spec.bpmn_id
+        session.add(Task(id=task_id, case_id=case.id, element_id=spec.bpmn_id, name=name, lane=spec.lane,
+                         form=engine.form_of(spec), state="ready", created_at=now))
+        session.add(Event(case_id=case.id, at=now, kind="task_ready", element_id=spec.bpmn_id, task_id=task_id,
+                          actor=None, data={"name": name, "lane": spec.lane}))
+
+
+def _sync_timers(session: Session, case: Case, workflow: Any, now: dt.datetime) -> None:
+    armed = {str(task.id): (task, due) for task, due in engine.armed_timers(workflow)}
+    for row in session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.state == "armed")):
+        if row.task_id in armed:
+            continue
+        task = workflow.get_task_from_id(UUID(row.task_id)) if UUID(row.task_id) in workflow.tasks else None
+        fired = task is not None and engine.state_name(task) == "COMPLETED"
+        row.state, row.fired_at = ("fired", now) if fired else ("cancelled", None)
+        row.lease_owner = row.lease_until = None
+    known = set(session.scalars(select(Timer.task_id).where(Timer.task_id.in_(list(armed)))))
+    for task_id, (task, due) in armed.items():
+        if task_id not in known:
+            spec = task.task_spec
+            session.add(Timer(case_id=case.id, task_id=task_id, element_id=spec.bpmn_id,
+                              name=spec.bpmn_name or spec.bpmn_id, due_at=due, state="armed", detail={},
+                              created_at=now))
+
+
+def record_error(db: Database, case_id: int, error: WenzeError, actor: str | None) -> None:
+    """Put a failed step on the timeline in its own transaction; the step itself was rolled back."""
+    with db.write() as session:
+        session.add(Event(case_id=case_id, at=clock.now(), kind="error", element_id=error.details.get("element"),
+                          task_id=None, actor=actor, data={"message": error.message}))
+        session.commit()

@@ -1,0 +1,72 @@
+"""Engines and sessions. SQLite (WAL) is the embedded default; PostgreSQL is the scale-out store.
+
+On SQLite a write transaction starts with BEGIN IMMEDIATE: two writers then queue on the database lock instead of
+both reading the same revision and failing late with "database is locked". On PostgreSQL use cases lock the case
+row (SELECT … FOR UPDATE) and the revision column catches anything that slips past.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_SQLITE = Path(os.environ.get("WENZE_HOME", Path.cwd() / "var")) / "wenze.sqlite3"
+
+
+def database_url() -> str:
+    return os.environ.get("WENZE_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def _normalise(url: str) -> str:
+    # psycopg 3 is the PostgreSQL driver; accept the plain scheme people paste.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Database:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = _normalise(url or database_url())
+        self.engine = _make_engine(self.url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self.engine.execution_options(wenze_write=True), expire_on_commit=False)
+
+    def read(self) -> Session:
+        return self._reader()
+
+    def write(self) -> Session:
+        """A session for one use case; the caller commits (or leaves, rolling back)."""
+        return self._writer()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        write = connection.get_execution_options().get("wenze_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

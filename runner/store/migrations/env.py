@@ -1,0 +1,14 @@
+"""Alembic environment: migrates the database the runner is configured for (WENZE_DATABASE_URL)."""
+from alembic import context
+
+from runner.store.db import Database
+from runner.store.models import Base
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url")
+database = Database(url)
+with database.engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=database.is_sqlite)
+    with context.begin_transaction():
+        context.run_migrations()
+database.dispose()

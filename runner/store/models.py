@@ -1,0 +1,114 @@
+"""The tables. Case state, its events, tasks, timers and decisions are written in one transaction per use case."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .types import JSONDoc, UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONDoc, list[Any]: JSONDoc}
+
+
+class Artifact(Base):
+    """One deployed file's content, stored once per content hash (bpmn, dmn or form)."""
+
+    __tablename__ = "artifact"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class ProcessVersion(Base):
+    """An immutable deployed version of one process: its spec (stored once) and the files it was built from."""
+
+    __tablename__ = "process_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    spec: Mapped[dict[str, Any]]
+    files: Mapped[dict[str, Any]]       # {file name: artifact hash}
+    forms: Mapped[dict[str, Any]]       # {form file name: JSON Schema}
+    created_at: Mapped[dt.datetime]
+
+
+class User(Base):
+    __tablename__ = "user_account"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    roles: Mapped[list[Any]]           # lane names, plus "admin"
+
+
+class Case(Base):
+    __tablename__ = "case_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)   # running | completed | error
+    state: Mapped[str] = mapped_column(Text)                      # SpiffWorkflow instance JSON, without the spec
+    revision: Mapped[int] = mapped_column(Integer)
+    started_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+    # Optimistic concurrency: every UPDATE checks and bumps the revision it read.
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class Task(Base):
+    """A user task of a case as the inbox sees it; mirrors the engine's READY manual tasks."""
+
+    __tablename__ = "task"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)   # SpiffWorkflow task UUID
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    form: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20))                  # ready | completed | cancelled
+    created_at: Mapped[dt.datetime]
+    completed_at: Mapped[dt.datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_task_state_lane", "state", "lane"),)
+
+
+class Event(Base):
+    """The append-only case timeline."""
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    at: Mapped[dt.datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]]
+
+
+class Timer(Base):
+    """An armed engine timer; the scheduler claims due rows with a lease so each fires once."""
+
+    __tablename__ = "timer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[dt.datetime]
+    state: Mapped[str] = mapped_column(String(20))                  # armed | fired | cancelled
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[dt.datetime | None]
+    fired_at: Mapped[dt.datetime | None]
+    detail: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime]
+
+    __table_args__ = (UniqueConstraint("task_id"), Index("ix_timer_state_due", "state", "due_at"))
