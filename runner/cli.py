@@ -123,6 +123,25 @@ def show(case_id: int, as_json: bool) -> None:
         click.echo(f"  {event['at']}  {event['kind']:<15} {event.get('name') or event['element'] or ''}{who}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--threads", default=8, show_default=True)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the web app and API with the timer scheduler running."""
+    import waitress
+
+    from .scheduler import TimerScheduler
+    from .web.app import create_app
+
+    scheduler = TimerScheduler(_db())
+    scheduler.start()
+    try:
+        waitress.serve(create_app(_db(), scheduler), host=host, port=port, threads=threads, ident="wenze")
+    finally:
+        scheduler.shutdown()
+
+
 @main.group("users")
 def users_group() -> None:
     """Staff accounts."""
@@ -133,21 +152,22 @@ def users_group() -> None:
 def users_demo() -> None:
     """Create (or refresh) the demo staff accounts."""
     with _db().write() as session:
-        for name, display, roles in users.DEMO_USERS:
-            users.upsert(session, name, display, roles)
+        users.seed_demo(session)
         session.commit()
-    _emit([{"user": name, "name": display, "roles": roles} for name, display, roles in users.DEMO_USERS])
+    _emit({"password": users.DEMO_PASSWORD,
+           "users": [{"user": name, "name": display, "roles": roles} for name, display, roles in users.DEMO_USERS]})
 
 
 @users_group.command("add")
 @click.argument("name")
 @click.option("--display-name", required=True)
 @click.option("--role", "roles", multiple=True, required=True, help="lane name or admin; repeatable")
+@click.password_option()
 @_guarded
-def users_add(name: str, display_name: str, roles: tuple[str, ...]) -> None:
+def users_add(name: str, display_name: str, roles: tuple[str, ...], password: str) -> None:
     """Create or update a staff account."""
     with _db().write() as session:
-        users.upsert(session, name, display_name, list(roles))
+        users.upsert(session, name, display_name, list(roles), password)
         session.commit()
     _emit({"user": name, "roles": list(roles)})
 

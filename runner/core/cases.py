@@ -33,7 +33,7 @@ def latest_version(session: Session, process_id: str) -> ProcessVersion:
     return version
 
 
-def _engine_failure(err: WorkflowException) -> ScriptError:
+def engine_failure(err: WorkflowException) -> ScriptError:
     task = getattr(err, "task", None)
     element = task.task_spec.bpmn_id if task is not None else None
     return ScriptError(f"element '{element}': {err}" if element else str(err), element=element)
@@ -50,7 +50,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         try:
             steps = engine.advance(workflow)
         except WorkflowException as err:
-            raise _engine_failure(err) from None
+            raise engine_failure(err) from None
         now = clock.now()
         case = Case(process_version_id=version.id, process_id=process_id, status="running",
                     state=engine.dump_workflow(workflow), started_by=user.name, created_at=now, updated_at=now)
@@ -99,7 +99,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
             steps += engine.advance(workflow)
         except WorkflowException as err:
             session.rollback()
-            failure = _engine_failure(err)
+            failure = engine_failure(err)
             record_error(db, case.id, failure, user.name)
             raise failure from None
         task.state, task.completed_at, task.completed_by = "completed", now, user.name

@@ -6,6 +6,7 @@ start with "_" at compile time (no dunder walks); the builtins offered here have
 """
 from __future__ import annotations
 
+import ast
 import builtins as _builtins
 import copy
 import operator
@@ -30,17 +31,33 @@ _EXTRA_BUILTINS = ('dict', 'list', 'set', 'sum', 'min', 'max', 'any', 'all', 'en
 
 def _refused(name: str) -> Callable[..., Any]:
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
-        raise ScriptError(f"{name} is not allowed in Wenze scripts", refused=name)
+        raise ScriptError(f"{name} is not allowed in Wenze scripts")
     return refuse
+
+
+_REFUSED_NAMES = ('open', 'eval', 'exec', 'compile', 'getattr', 'globals', 'locals', 'vars')
+_REFUSED_ATTRIBUTES = ('format', 'format_map')   # str.format walks attributes: '{0.__class__}'.format(x)
 
 
 def _builtin_table() -> dict[str, Any]:
     table = dict(safe_builtins)
     table.update({name: getattr(_builtins, name) for name in _EXTRA_BUILTINS})
-    # Named refusals give the designer a clear message instead of a bare NameError.
-    for name in ('__import__', 'open', 'eval', 'exec', 'compile', 'getattr', 'globals', 'locals', 'vars'):
-        table[name] = _refused('import' if name == '__import__' else f'{name}()')
+    # Named refusals give a clear message if code reaches them at run time despite the compile-time check.
+    table['__import__'] = _refused('import')
+    table.update({name: _refused(f'{name}()') for name in _REFUSED_NAMES})
     return table
+
+
+def _refusal(tree: ast.AST) -> str | None:
+    """What a piece of code uses that Wenze refuses before it ever runs, or None."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return f"import is not allowed in Wenze scripts (line {node.lineno})"
+        if isinstance(node, ast.Name) and node.id in _REFUSED_NAMES:
+            return f"{node.id}() is not allowed in Wenze scripts (line {node.lineno})"
+        if isinstance(node, ast.Attribute) and node.attr in _REFUSED_ATTRIBUTES:
+            return f".{node.attr}() is not allowed in Wenze scripts (line {node.lineno}); use f-strings"
+    return None
 
 
 _GUARDS: dict[str, Any] = {
@@ -59,7 +76,11 @@ _GUARDS: dict[str, Any] = {
 def compile_source(source: str, mode: str) -> Any:
     """Compile once per distinct source text; a refused construct becomes a ScriptError naming it."""
     try:
-        return compile_restricted(source, '<string>', mode)
+        tree = ast.parse(source, '<string>', mode)
+        refusal = _refusal(tree)
+        if refusal:
+            raise ScriptError(refusal, source=source)
+        return compile_restricted(tree, '<string>', mode)
     except SyntaxError as err:
         reason = '; '.join(err.msg) if isinstance(err.msg, tuple) else err.msg
         raise ScriptError(f"refused or invalid {'expression' if mode == 'eval' else 'script'}: {reason}",

@@ -44,6 +44,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     display_name: Mapped[str] = mapped_column(String(100))
     roles: Mapped[list[Any]]           # lane names, plus "admin"
+    password_hash: Mapped[str] = mapped_column(String(200))
 
 
 class Case(Base):

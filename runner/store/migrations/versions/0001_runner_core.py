@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('display_name', sa.String(length=100), nullable=False),
     sa.Column('roles', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('password_hash', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('name')
     )
     op.create_table('case_file',

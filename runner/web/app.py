@@ -1,0 +1,37 @@
+"""Flask app factory: a thin HTTP shell over runner.core. Errors answer JSON with the core error's status."""
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask, jsonify
+
+from ..core.errors import WenzeError
+from ..store.db import Database
+from .api import api
+
+
+def create_app(db: Database | None = None, scheduler: Any = None) -> Flask:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = os.environ.get("WENZE_SECRET_KEY") or secrets.token_hex(32)
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["wenze.db"] = db or Database()
+    app.extensions["wenze.scheduler"] = scheduler
+    app.register_blueprint(api)
+
+    @app.errorhandler(WenzeError)
+    def _wenze_error(err: WenzeError) -> Any:
+        return jsonify(err.to_dict()), err.status
+
+    @app.get("/health")
+    def health() -> Any:
+        from sqlalchemy import text
+        with app.extensions["wenze.db"].read() as session:
+            session.execute(text("SELECT 1"))
+        running = bool(scheduler and scheduler.running)
+        return jsonify({"status": "ok", "database": app.extensions["wenze.db"].engine.dialect.name,
+                        "scheduler": "running" if running else "stopped"})
+
+    return app
