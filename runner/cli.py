@@ -10,7 +10,8 @@ from typing import Any, Callable
 
 import click
 
-from .core import cases, deploy as deploying, users
+from .core import cases, deploy as deploying, holidays, timers, users
+from .core.calendar import UNITS, compute_deadline
 from .core.errors import InvalidData, WenzeError
 from .store.db import Database
 from .store.migrate import upgrade
@@ -121,6 +122,51 @@ def show(case_id: int, as_json: bool) -> None:
     for event in case["events"]:
         who = f" by {event['actor']}" if event["actor"] else ""
         click.echo(f"  {event['at']}  {event['kind']:<15} {event.get('name') or event['element'] or ''}{who}")
+
+
+@main.command("deadline")
+@click.argument("start")
+@click.argument("period", type=int)
+@click.argument("unit", type=click.Choice(UNITS))
+@_guarded
+def deadline_command(start: str, period: int, unit: str) -> None:
+    """Compute a legal deadline (民法典 第二百零一至二百零三条) with the loaded holiday tables."""
+    with _db().read() as session:
+        calendar = holidays.work_calendar(session)
+    click.echo(json.dumps(compute_deadline(start, period, unit, calendar).to_dict(), ensure_ascii=False))
+
+
+@main.group("calendar")
+def calendar_group() -> None:
+    """Holiday tables for years the bundled calendar does not cover."""
+
+
+@calendar_group.command("load")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--user", default=lambda: os.environ.get("WENZE_USER", "admin"), show_default="$WENZE_USER or admin")
+@_guarded
+def calendar_load(file: Any, user: str) -> None:
+    """Load a year's official holiday table (JSON) and recompute provisional deadlines."""
+    _emit(holidays.load_year(_db(), _json_option(file.read(), "file"), user))
+
+
+@main.command()
+@click.argument("case_id", type=int)
+@click.argument("element_id")
+@click.option("--by", "extra", type=int, required=True, help="units to add (the deadline's own unit)")
+@click.option("--reason", required=True, help="延期理由, recorded on the case timeline")
+@click.option("--user", required=True)
+@_guarded
+def extend(case_id: int, element_id: str, extra: int, reason: str, user: str) -> None:
+    """Extend a soft deadline (the timer ELEMENT_ID of CASE_ID)."""
+    _emit(holidays.extend_deadline(_db(), case_id, element_id, extra, reason, user))
+
+
+@main.command("fire-timers")
+@_guarded
+def fire_timers() -> None:
+    """Fire every timer that is due now, once (what the scheduler's sweep does)."""
+    _emit({"fired": timers.fire_due(_db())})
 
 
 @main.command()

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import clock, engine, forms, users
+from . import clock, deadlines, engine, forms, holidays, users
 from .errors import Conflict, NotFound, ScriptError
 from .live import LIVE
 from .record import record_error, sync_case
@@ -48,7 +48,8 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
         users.require_lane(user, start_lane, f"starting '{process_id}'")
         try:
-            steps = engine.advance(workflow)
+            with deadlines.using(holidays.work_calendar(session)) as computed:
+                steps = engine.advance(workflow)
         except WorkflowException as err:
             raise engine_failure(err) from None
         now = clock.now()
@@ -58,7 +59,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         session.flush()
         session.add(Event(case_id=case.id, at=now, kind="started", element_id=process_id, task_id=None,
                           actor=user.name, data={"version": version.id, "data": _json_clean(data)}))
-        sync_case(session, case, workflow, steps, now)
+        sync_case(session, case, workflow, steps, now, computed)
         session.commit()
         LIVE.put(db, case.id, case.revision, workflow)
         return case_summary(session, case)
@@ -87,16 +88,18 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         now = clock.now()
         try:
-            steps = engine.advance(workflow)      # a deadline that fell due fires before the user acts
-            spiff_task = workflow.get_task_from_id(UUID(task_id))
-            if not engine.is_ready(spiff_task):
-                sync_case(session, case, workflow, steps, now)
-                session.commit()
-                raise Conflict(f"task '{task.name}' can no longer be completed: it is "
-                               f"{engine.state_name(spiff_task).lower()} (a deadline fired first)", task=task_id)
-            spiff_task.set_data(**_json_clean(data or {}))  # replace values; never SpiffWorkflow's list merge
-            spiff_task.run()
-            steps += engine.advance(workflow)
+            with deadlines.using(holidays.work_calendar(session)) as computed:
+                steps = engine.advance(workflow)      # a deadline that fell due fires before the user acts
+                spiff_task = workflow.get_task_from_id(UUID(task_id))
+                if not engine.is_ready(spiff_task):
+                    sync_case(session, case, workflow, steps, now, computed)
+                    session.commit()
+                    raise Conflict(f"task '{task.name}' can no longer be completed: it is "
+                                   f"{engine.state_name(spiff_task).lower()} (a deadline fired first)",
+                                   task=task_id)
+                spiff_task.set_data(**_json_clean(data or {}))  # replace values; never SpiffWorkflow's list merge
+                spiff_task.run()
+                steps += engine.advance(workflow)
         except WorkflowException as err:
             session.rollback()
             failure = engine_failure(err)
@@ -105,7 +108,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         task.state, task.completed_at, task.completed_by = "completed", now, user.name
         session.add(Event(case_id=case.id, at=now, kind="task_completed", element_id=task.element_id,
                           task_id=task_id, actor=user.name, data={"name": task.name, "data": _json_clean(data)}))
-        sync_case(session, case, workflow, steps, now)
+        sync_case(session, case, workflow, steps, now, computed)
         try:
             session.commit()
         except StaleDataError:
@@ -147,7 +150,7 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
 def case_summary(session: Session, case: Case) -> dict[str, Any]:
     ready = session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "ready")
                             .order_by(Task.created_at, Task.id))
-    return {"case": case.id, "process": case.process_id, "status": case.status,
+    return {"case": case.id, "process": case.process_id, "status": case.status, "overdue": case.overdue,
             "ready_tasks": [_task_view(t, case.process_id) for t in ready]}
 
 
@@ -164,6 +167,7 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         tasks = session.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.created_at, Task.id))
         return {
             "case": case.id, "process": case.process_id, "version": version.id, "status": case.status,
+            "overdue": case.overdue,
             "started_by": case.started_by, "created_at": case.created_at.isoformat(),
             "updated_at": case.updated_at.isoformat(), "data": _json_clean(engine.case_data(workflow)),
             "tasks": [_task_view(t, case.process_id) | {"state": t.state, "completed_by": t.completed_by,

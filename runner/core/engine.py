@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefini
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from . import clock
+from . import clock, deadlines
 from .sandbox import script_engine
 
 # SpiffWorkflow attaches task data to every state-change log record unless the level is set (notes §6).
@@ -74,8 +74,8 @@ def _cached_specs(ref: str) -> Specs:
 
 _SpecRefWorkflowConverter.specs = staticmethod(_cached_specs)  # type: ignore[assignment]
 
-# The functions designers may call from scripts, conditions and timer expressions (deadline() etc.).
-FUNCTIONS: dict[str, Callable[..., Any]] = {}
+# The functions designers may call from scripts, conditions and timer expressions.
+FUNCTIONS: dict[str, Callable[..., Any]] = {**deadlines.FUNCTIONS}
 ENGINE = script_engine(FUNCTIONS)
 
 
@@ -218,3 +218,19 @@ def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     for task in ready_user_tasks(workflow):
         data.update(task.data)
     return data
+
+
+def move_timer(workflow: BpmnWorkflow, task_id: str, due: dt.datetime) -> None:
+    """Re-arm a waiting timeDate timer for a new instant (a recomputed or extended deadline)."""
+    task = workflow.get_task_from_id(UUID(task_id))
+    task.internal_data["event_value"] = due.isoformat()
+
+
+def lane_of_timer(workflow: BpmnWorkflow, task_id: str) -> str | None:
+    """The lane of the activity a boundary timer is attached to (or of the timer itself)."""
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task.task_spec.lane:
+        return task.task_spec.lane
+    # A boundary event's parent is the split that also holds the activity it is attached to.
+    activities = [c for c in task.parent.children if not isinstance(c.task_spec, CatchingEvent)]
+    return activities[0].task_spec.lane if activities else None

@@ -8,18 +8,20 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock, engine
+from . import clock, deadlines, engine
 from .errors import WenzeError
 from ..store.db import Database
 from ..store.models import Case, Event, Task, Timer
 
 
-def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime) -> None:
+def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
+              computed: dict[str, dict[str, Any]]) -> None:
+    """`computed` describes the deadlines the timer expressions of this step computed (runner.core.deadlines)."""
     for step in steps:
         session.add(Event(case_id=case.id, at=now, kind=step.kind, element_id=step.element_id,
                           task_id=step.task_id, actor=None, data=step.data))
     _sync_tasks(session, case, workflow, now)
-    _sync_timers(session, case, workflow, now)
+    _sync_timers(session, case, workflow, now, computed)
     completed = workflow.is_completed()
     if completed and case.status != "completed":
         session.add(Event(case_id=case.id, at=now, kind="completed", element_id=None, task_id=None, actor=None,
@@ -49,7 +51,11 @@ def _sync_tasks(session: Session, case: Case, workflow: Any, now: dt.datetime) -
                           actor=None, data={"name": name, "lane": spec.lane}))
 
 
-def _sync_timers(session: Session, case: Case, workflow: Any, now: dt.datetime) -> None:
+_FIRED_EVENTS = {"deadline": "deadline_passed", "reminder": "deadline_reminder", "period_end": "period_ended"}
+
+
+def _sync_timers(session: Session, case: Case, workflow: Any, now: dt.datetime,
+                 computed: dict[str, dict[str, Any]]) -> None:
     armed = {str(task.id): (task, due) for task, due in engine.armed_timers(workflow)}
     for row in session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.state == "armed")):
         if row.task_id in armed:
@@ -58,13 +64,20 @@ def _sync_timers(session: Session, case: Case, workflow: Any, now: dt.datetime) 
         fired = task is not None and engine.state_name(task) == "COMPLETED"
         row.state, row.fired_at = ("fired", now) if fired else ("cancelled", None)
         row.lease_owner = row.lease_until = None
+        kind = row.detail.get("kind")
+        if fired and kind in _FIRED_EVENTS:
+            case.overdue = case.overdue or kind == "deadline"
+            session.add(Event(case_id=case.id, at=now, kind=_FIRED_EVENTS[kind], element_id=row.element_id,
+                              task_id=row.task_id, actor=None,
+                              data={"name": row.name, "due_at": row.due_at.isoformat(), "fired_at": now.isoformat(),
+                                    "last_day": row.detail.get("last_day"), "soft": row.detail.get("soft", False)}))
     known = set(session.scalars(select(Timer.task_id).where(Timer.task_id.in_(list(armed)))))
     for task_id, (task, due) in armed.items():
         if task_id not in known:
             spec = task.task_spec
             session.add(Timer(case_id=case.id, task_id=task_id, element_id=spec.bpmn_id,
-                              name=spec.bpmn_name or spec.bpmn_id, due_at=due, state="armed", detail={},
-                              created_at=now))
+                              name=spec.bpmn_name or spec.bpmn_id, due_at=due, state="armed",
+                              detail=computed.get(deadlines.key(due), {}), created_at=now))
 
 
 def record_error(db: Database, case_id: int, error: WenzeError, actor: str | None) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, case as sql_case, func, or_, select, update
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import clock, engine
+from . import clock, deadlines, engine, holidays
 from .cases import engine_failure
 from .live import LIVE
 from .record import record_error, sync_case
@@ -65,13 +65,14 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         now = clock.now()
         try:
-            steps = engine.advance(workflow)
+            with deadlines.using(holidays.work_calendar(session)) as computed:
+                steps = engine.advance(workflow)
         except WorkflowException as err:
             session.rollback()
             failure = engine_failure(err)
             record_error(db, case.id, failure, None)
             return False
-        sync_case(session, case, workflow, steps, now)
+        sync_case(session, case, workflow, steps, now, computed)
         if timer.state == "armed":          # not yet due by the engine's strict comparison: try again later
             timer.lease_owner = timer.lease_until = None
         session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import JSONDoc, UTCDateTime
@@ -56,6 +56,7 @@ class Case(Base):
     state: Mapped[str] = mapped_column(Text)                      # SpiffWorkflow instance JSON, without the spec
     revision: Mapped[int] = mapped_column(Integer)
     started_by: Mapped[str] = mapped_column(String(100))
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)   # an obligation deadline passed
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 
@@ -113,3 +114,13 @@ class Timer(Base):
     created_at: Mapped[dt.datetime]
 
     __table_args__ = (UniqueConstraint("task_id"), Index("ix_timer_state_due", "state", "due_at"))
+
+
+class HolidayTable(Base):
+    """A year's official holiday schedule loaded by an administrator (years chinesecalendar does not cover)."""
+
+    __tablename__ = "holiday_year"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table: Mapped[dict[str, Any]]       # the file as loaded (calendar.HolidayYear.to_dict())
+    loaded_by: Mapped[str] = mapped_column(String(100))
+    loaded_at: Mapped[dt.datetime]

@@ -8,6 +8,9 @@ config = context.config
 url = config.get_main_option("sqlalchemy.url")
 database = Database(url)
 with database.engine.connect() as connection:
+    if database.is_sqlite:
+        # Batch migrations rebuild tables; SQLite would refuse to drop a table other rows point at.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=database.is_sqlite)
     with context.begin_transaction():
         context.run_migrations()

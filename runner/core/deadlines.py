@@ -1,0 +1,70 @@
+"""The calendar functions diagrams call in timer expressions, and a record of what each call computed.
+
+    deadline(filed_on, 30, "calendar_days", soft=True)   an obligation: when it passes the case is overdue
+    reminder(received_on, 5, "calendar_days", before=1)  fires `before` working days ahead of that deadline
+    period_end(delivered_on, 30, "calendar_days")        a window (申诉期) closing: not an obligation
+
+Each returns the ISO instant SpiffWorkflow's timeDate timer waits for. The runner reads back what was computed
+(start, unit, last day, provisional, roll-forward) to describe the timer on the case and to recompute
+provisional deadlines when an administrator loads a missing year.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterator
+
+from .calendar import Deadline, WorkCalendar, compute_deadline, reminder_at, years_touched
+
+DEFAULT_REMINDER_WORKING_DAYS = 1
+
+_current: ContextVar[tuple[WorkCalendar, dict[str, dict[str, Any]]]] = ContextVar("wenze_deadlines")
+
+
+def key(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.timezone.utc).isoformat()
+
+
+@contextmanager
+def using(calendar: WorkCalendar) -> Iterator[dict[str, dict[str, Any]]]:
+    """Evaluate timer expressions against `calendar`; yields {due instant (UTC ISO): what was computed}."""
+    computed: dict[str, dict[str, Any]] = {}
+    token = _current.set((calendar, computed))
+    try:
+        yield computed
+    finally:
+        _current.reset(token)
+
+
+def describe(due: Deadline) -> dict[str, Any]:
+    """What a timer row keeps about its deadline: enough to recompute it when a year's table arrives."""
+    return {**due.to_dict(), "years": sorted(years_touched(due) | {due.last_day.year})}
+
+
+def _compute(start: Any, period: int, unit: str) -> tuple[WorkCalendar, dict[str, dict[str, Any]], Deadline]:
+    calendar, computed = _current.get((WorkCalendar(), {}))
+    return calendar, computed, compute_deadline(start, period, unit, calendar)
+
+
+def deadline(start: Any, period: int, unit: str = "calendar_days", soft: bool = False) -> str:
+    _calendar, computed, due = _compute(start, period, unit)
+    computed[key(due.due_at)] = {"kind": "deadline", "soft": bool(soft), **describe(due)}
+    return due.due_at.isoformat()
+
+
+def period_end(start: Any, period: int, unit: str = "calendar_days") -> str:
+    _calendar, computed, due = _compute(start, period, unit)
+    computed[key(due.due_at)] = {"kind": "period_end", **describe(due)}
+    return due.due_at.isoformat()
+
+
+def reminder(start: Any, period: int, unit: str = "calendar_days",
+             before: int = DEFAULT_REMINDER_WORKING_DAYS) -> str:
+    calendar, computed, due = _compute(start, period, unit)
+    at = reminder_at(due, before, calendar)
+    computed[key(at)] = {"kind": "reminder", "before": before, **describe(due)}
+    return at.isoformat()
+
+
+FUNCTIONS = {"deadline": deadline, "period_end": period_end, "reminder": reminder}

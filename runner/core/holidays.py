@@ -1,0 +1,121 @@
+"""Changing armed deadlines after the fact: loading a holiday year, extending a soft deadline.
+
+A deadline that touched a year without data was computed on weekends only and marked provisional. Loading that
+year recomputes each such armed timer, moves the engine's timer and the timer row together, and says so on the
+case timeline, case by case in one transaction each. A soft deadline (文水 第十五条 「一般应在立案后30日内结束」)
+can be extended by a number of units with a recorded reason; its reminders move with it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import clock, deadlines, engine
+from .calendar import WorkCalendar, compute_deadline, parse_holiday_year, reminder_at
+from .errors import Conflict, InvalidData, NotFound
+from .live import LIVE
+from .users import get as get_user, require_lane
+from ..store.db import Database
+from ..store.models import Case, Event, HolidayTable, ProcessVersion, Timer
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    return WorkCalendar({row.year: parse_holiday_year(row.table) for row in session.scalars(select(HolidayTable))})
+
+
+def _recomputed(detail: dict[str, Any], calendar: WorkCalendar) -> tuple[dt.datetime, dict[str, Any]]:
+    due = compute_deadline(detail["start"], detail["period"], detail["unit"], calendar)
+    fresh = {**detail, **deadlines.describe(due)}
+    if detail["kind"] == "reminder":
+        return reminder_at(due, detail["before"], calendar), fresh
+    return due.due_at, fresh
+
+
+def load_year(db: Database, table: Any, user: str) -> dict[str, Any]:
+    """Store a year's table (replacing an earlier one) and recompute the deadlines it settles."""
+    year = parse_holiday_year(table)
+    with db.write() as session:
+        row = session.get(HolidayTable, year.year)
+        if row is None:
+            row = HolidayTable(year=year.year, table={}, loaded_by=user, loaded_at=clock.now())
+            session.add(row)
+        row.table, row.loaded_by, row.loaded_at = year.to_dict(), user, clock.now()
+        session.commit()
+        calendar = work_calendar(session)
+        affected = sorted({t.case_id for t in session.scalars(select(Timer).where(Timer.state == "armed"))
+                           if year.year in t.detail.get("years", ())})
+    changed = sum(_recompute_case(db, case_id, calendar, year.year, user) for case_id in affected)
+    return {"year": year.year, "rest_days": len(year.rest_days), "workdays": len(year.workdays),
+            "cases_checked": len(affected), "timers_moved": changed}
+
+
+def _recompute_case(db: Database, case_id: int, calendar: WorkCalendar, year: int, user: str) -> int:
+    with db.write() as session:
+        case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+        version = session.get(ProcessVersion, case.process_version_id)
+        engine.register_specs(version.content_hash, version.spec)
+        workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
+        moved = 0
+        now = clock.now()
+        for timer in session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.state == "armed")):
+            if year not in timer.detail.get("years", ()):
+                continue
+            due, detail = _recomputed(timer.detail, calendar)
+            if due != timer.due_at or detail != timer.detail:
+                session.add(Event(case_id=case_id, at=now, kind="deadline_recomputed", element_id=timer.element_id,
+                                  task_id=timer.task_id, actor=user,
+                                  data={"name": timer.name, "year": year, "was": timer.due_at.isoformat(),
+                                        "now": due.isoformat(), "provisional": detail["provisional"]}))
+                engine.move_timer(workflow, timer.task_id, due)
+                timer.due_at, timer.detail = due, detail
+                moved += 1
+        if moved:
+            case.state = engine.dump_workflow(workflow)
+            case.updated_at = now
+        session.commit()
+        LIVE.put(db, case.id, case.revision, workflow)
+        return moved
+
+
+def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, reason: str, user_name: str) -> dict:
+    """Lengthen an armed soft deadline by `extra` units of its own unit, recording who and why."""
+    if extra <= 0:
+        raise InvalidData("the extension must be a positive number of units", field="extra")
+    if not reason.strip():
+        raise InvalidData("an extension needs a reason (延期理由)", field="reason")
+    with db.write() as session:
+        user = get_user(session, user_name)
+        case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+        if case is None:
+            raise NotFound(f"unknown case {case_id}", case=case_id)
+        armed = list(session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.state == "armed")))
+        target = next((t for t in armed if t.element_id == element_id and t.detail.get("kind") == "deadline"), None)
+        if target is None:
+            raise Conflict(f"case {case_id} has no armed deadline '{element_id}'", case=case_id, element=element_id)
+        if not target.detail.get("soft"):
+            raise Conflict(f"deadline '{target.name}' is fixed by the regulation and cannot be extended",
+                           element=element_id)
+        version = session.get(ProcessVersion, case.process_version_id)
+        engine.register_specs(version.content_hash, version.spec)
+        workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
+        require_lane(user, engine.lane_of_timer(workflow, target.task_id), f"extending '{target.name}'")
+        calendar, now = work_calendar(session), clock.now()
+        same = (target.detail["start"], target.detail["period"], target.detail["unit"])
+        for timer in armed:
+            if (timer.detail.get("start"), timer.detail.get("period"), timer.detail.get("unit")) != same:
+                continue
+            due, detail = _recomputed({**timer.detail, "period": timer.detail["period"] + extra}, calendar)
+            engine.move_timer(workflow, timer.task_id, due)
+            timer.due_at, timer.detail = due, {**detail, "extended_by": timer.detail.get("extended_by", 0) + extra}
+        session.add(Event(case_id=case_id, at=now, kind="deadline_extended", element_id=element_id,
+                          task_id=target.task_id, actor=user.name,
+                          data={"name": target.name, "extra": extra, "unit": target.detail["unit"], "reason": reason,
+                                "due_at": target.due_at.isoformat(), "last_day": target.detail["last_day"]}))
+        case.state, case.updated_at = engine.dump_workflow(workflow), now
+        session.commit()
+        LIVE.put(db, case.id, case.revision, workflow)
+        return {"case": case_id, "deadline": target.name, "due_at": target.due_at.isoformat(),
+                "last_day": target.detail["last_day"], "reason": reason}
