@@ -101,9 +101,10 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
                 spiff_task.run()
                 steps += engine.advance(workflow)
         except WorkflowException as err:
+            case_id, actor = case.id, user.name     # read before rollback expires the objects
             session.rollback()
             failure = engine_failure(err)
-            record_error(db, case.id, failure, user.name)
+            record_error(db, case_id, failure, actor)
             raise failure from None
         task.state, task.completed_at, task.completed_by = "completed", now, user.name
         session.add(Event(case_id=case.id, at=now, kind="task_completed", element_id=task.element_id,

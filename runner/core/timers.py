@@ -68,9 +68,9 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
             with deadlines.using(holidays.work_calendar(session)) as computed:
                 steps = engine.advance(workflow)
         except WorkflowException as err:
+            case_id = case.id                       # read before rollback expires the objects
             session.rollback()
-            failure = engine_failure(err)
-            record_error(db, case.id, failure, None)
+            record_error(db, case_id, engine_failure(err), None)
             return False
         sync_case(session, case, workflow, steps, now, computed)
         if timer.state == "armed":          # not yet due by the engine's strict comparison: try again later
