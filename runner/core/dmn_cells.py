@@ -91,16 +91,20 @@ def _python_test_source(text: str) -> str:
 
 
 def _compile_python(text: str, role: str) -> Cell:
+    """Raises SyntaxError when Python cannot read the text, ScriptError when the sandbox refuses it."""
     source = _python_test_source(text) if role == 'tests' else text.strip()
-    sandbox.compile_source(source, 'eval')  # raises ScriptError for refused or invalid code
-    names = frozenset(n.id for n in ast.walk(ast.parse(source, mode='eval')) if isinstance(n, ast.Name))
+    tree = ast.parse(source, mode='eval')
+    sandbox.compile_source(source, 'eval')
+    names = frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
     return Cell(text, 'python', role, python_source=source, python_names=names)
 
 
 def compile_cell(text: str | None, role: str) -> Cell:
     """Compile an input entry (role 'tests') or an input expression / output entry (role 'expression').
 
-    Raises ScriptError whose message gives both the FEEL and the Python reason when neither accepts the text.
+    Raises ScriptError when neither FEEL nor Python accepts the text, or when it is Python the sandbox refuses
+    (`open(...)`, `__import__(...)`), even if FEEL could have read it as a call. The message completes the phrase
+    "cell '...' ...".
     """
     text = text or ''
     if role == 'expression' and not text.strip():
@@ -114,9 +118,12 @@ def compile_cell(text: str | None, role: str) -> Cell:
         return Cell(text, 'feel', role, feel_code=code)
     try:
         return _compile_python(text, role)
-    except (ScriptError, SyntaxError, ValueError) as err:
-        if code is not None:  # e.g. a call of a host function that Python cannot parse the same way
+    except SyntaxError as err:
+        if code is not None:  # FEEL only, e.g. a host function call with a multi-word name
             return Cell(text, 'feel', role, feel_code=code)
-        python_reason = err.message if isinstance(err, ScriptError) else str(err)
-        raise ScriptError(f"neither FEEL ({feel_reason}) nor allowed Python ({python_reason})",
-                          source=text) from None
+        python_reason = f"invalid syntax: {err.msg}"
+    except ScriptError as err:
+        if code is not None:
+            raise ScriptError(f"is refused by the Python sandbox: {err.message}", source=text) from None
+        python_reason = err.message
+    raise ScriptError(f"is neither FEEL ({feel_reason}) nor allowed Python ({python_reason})", source=text)

@@ -126,7 +126,7 @@ class _TableReader:
         try:
             return compile_cell(text, role)
         except ScriptError as err:
-            raise self.fail(f"{where}: cell {text!r} is {err.message}", element, **details) from None
+            raise self.fail(f"{where}: cell {text!r} {err.message}", element, **details) from None
 
     def read(self) -> DecisionTable:
         if not self.id:

@@ -179,10 +179,11 @@ def _add(a: Any, b: Any) -> Any:
 def _sub(a: Any, b: Any) -> Any:
     if isinstance(a, Decimal) and isinstance(b, Decimal):
         return _decimal(_DEC.subtract, a, b)
-    if isinstance(a, (date, timedelta)) and isinstance(b, timedelta) or _kind(a) == _kind(b) in ('date', 'datetime'):
-        try:  # date - duration, duration - duration, date - date (a duration); aware - naive is null
+    date_minus_date = _kind(a) == _kind(b) and _kind(a) in ('date', 'datetime')  # gives a duration
+    if date_minus_date or (isinstance(a, (date, timedelta)) and isinstance(b, timedelta)):
+        try:
             return a - b
-        except TypeError:
+        except TypeError:  # aware minus naive datetime
             return None
     return None
 
