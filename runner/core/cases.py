@@ -173,8 +173,8 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
             "updated_at": case.updated_at.isoformat(), "data": _json_clean(engine.case_data(workflow)),
             "tasks": [_task_view(t, case.process_id) | {"state": t.state, "completed_by": t.completed_by,
                       "completed_at": t.completed_at and t.completed_at.isoformat()} for t in tasks],
-            "timers": [{"element": t.element_id, "name": t.name, "due_at": t.due_at.isoformat(), "state": t.state,
-                        "fired_at": t.fired_at and t.fired_at.isoformat(), **t.detail} for t in timers],
+            "timers": [{**t.detail, "element": t.element_id, "name": t.name, "due_at": t.due_at.isoformat(),
+                        "state": t.state, "fired_at": t.fired_at and t.fired_at.isoformat()} for t in timers],
             "events": [{"at": e.at.isoformat(), "kind": e.kind, "element": e.element_id, "task": e.task_id,
                         "actor": e.actor, **e.data} for e in events],
         }
