@@ -12,6 +12,7 @@ import click
 
 from .core import cases, deploy as deploying, holidays, timers, users
 from .core.calendar import UNITS, compute_deadline
+from .core.decisions import evaluate, parse_dmn
 from .core.errors import InvalidData, WenzeError
 from .store.db import Database
 from .store.migrate import upgrade
@@ -119,9 +120,24 @@ def show(case_id: int, as_json: bool) -> None:
         click.echo(f"  task  {task['state']:<9} [{task['lane']}] {task['name']}  {task['completed_by'] or ''}")
     for timer in case["timers"]:
         click.echo(f"  timer {timer['state']:<9} {timer['name']}  due {timer['due_at']}")
+    for decision in case["decisions"]:
+        rules = ", ".join(f"{r['id']}({r['annotation'] or 'row ' + str(r['row'])})" for r in decision["matched_rules"])
+        click.echo(f"  decision {decision['decision']}  rules: {rules or 'none'}  ->  "
+                   f"{json.dumps(decision['outputs'], ensure_ascii=False)}")
     for event in case["events"]:
         who = f" by {event['actor']}" if event["actor"] else ""
         click.echo(f"  {event['at']}  {event['kind']:<15} {event.get('name') or event['element'] or ''}{who}")
+
+
+@main.command()
+@click.argument("dmn_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--input", "input_json", required=True, help="input data (JSON object)")
+@_guarded
+def decide(dmn_file: Path, input_json: str) -> None:
+    """Evaluate a decision table with Wenze's engine (all hit policies, FEEL cells)."""
+    tables = parse_dmn(dmn_file.read_bytes(), dmn_file.name)
+    result = evaluate(tables[0], _json_option(input_json, "input"))
+    _emit({"decision": result.decision_id, "outputs": result.outputs, "matched_rules": result.matched_rules})
 
 
 @main.command("deadline")

@@ -16,7 +16,7 @@ from .errors import Conflict, NotFound, ScriptError
 from .live import LIVE
 from .record import record_error, sync_case
 from ..store.db import Database
-from ..store.models import Case, Event, ProcessVersion, Task, Timer
+from ..store.models import Case, DecisionRecord, Event, ProcessVersion, Task, Timer
 
 
 def _json_clean(data: Any) -> Any:
@@ -166,6 +166,8 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.id))
         timers = session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at, Timer.id))
         tasks = session.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.created_at, Task.id))
+        decisions = session.scalars(select(DecisionRecord).where(DecisionRecord.case_id == case_id)
+                                    .order_by(DecisionRecord.id))
         return {
             "case": case.id, "process": case.process_id, "version": version.id, "status": case.status,
             "overdue": case.overdue,
@@ -175,6 +177,9 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
                       "completed_at": t.completed_at and t.completed_at.isoformat()} for t in tasks],
             "timers": [{**t.detail, "element": t.element_id, "name": t.name, "due_at": t.due_at.isoformat(),
                         "state": t.state, "fired_at": t.fired_at and t.fired_at.isoformat()} for t in timers],
+            "decisions": [{"at": d.at.isoformat(), "element": d.element_id, "decision": d.decision_id,
+                           "table_hash": d.table_hash, "inputs": d.inputs, "matched_rules": d.matched_rules,
+                           "outputs": d.outputs["value"]} for d in decisions],
             "events": [{"at": e.at.isoformat(), "kind": e.kind, "element": e.element_id, "task": e.task_id,
                         "actor": e.actor, **e.data} for e in events],
         }

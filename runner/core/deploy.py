@@ -16,9 +16,11 @@ from jsonschema.exceptions import SchemaError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser import VALIDATOR
 
 from . import clock, engine, forms, xmlsafe
+from .decision_tasks import WenzeParser
+from .decisions import DecisionTable, parse_dmn
 from .errors import DeployError, ScriptError
 from .sandbox import compile_source
 from ..store.db import Database
@@ -132,7 +134,8 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         raise DeployError(f"{duplicate[1]}: given twice", file=duplicate[1])
     by_kind = {kind: [s for s in sources if s.kind == kind] for kind in KINDS}
     schemas = _load_forms(by_kind["form"])
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    tables, table_file = _load_tables(by_kind["dmn"])
+    parser = WenzeParser(tables, validator=VALIDATOR)
     for source in by_kind["bpmn"]:
         root = xmlsafe.parse(source.content.encode(), source.name)
         try:
@@ -142,19 +145,37 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
     file_of = {pid: p.filename for pid, p in parser.process_parsers.items()}
     hashes = {(s.kind, s.name): s.hash for s in sources}
     builds = []
+    contents = {(s.kind, s.name): s.content for s in sources}
     for process_id in sorted(parser.get_process_ids()):
+        parser.used_decisions.clear()
         try:
             spec = parser.get_spec(process_id)
             subs = parser.get_subprocess_specs(process_id)
         except ValidationException as err:
             raise _deploy_error(err) from None
         used_forms = _check_process(process_id, spec, subs, file_of, schemas)
+        used_dmn = sorted({table_file[decision] for decision in parser.used_decisions})
         files = {f"bpmn/{file_of[pid]}": hashes[("bpmn", file_of[pid])] for pid in [process_id, *subs]}
         files.update({f"forms/{name}": hashes[("form", name)] for name in used_forms})
+        files.update({f"dmn/{name}": hashes[("dmn", name)] for name in used_dmn})
         content_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
-        builds.append(ProcessBuild(process_id, spec.description or process_id, engine.specs_to_dict(spec, subs),
-                                   files, {name: schemas[name] for name in sorted(used_forms)}, content_hash))
+        specs = engine.specs_to_dict(spec, subs, {name: contents[("dmn", name)] for name in used_dmn})
+        builds.append(ProcessBuild(process_id, spec.description or process_id, specs, files,
+                                   {name: schemas[name] for name in sorted(used_forms)}, content_hash))
     return builds
+
+
+def _load_tables(sources: list[Source]) -> tuple[dict[str, DecisionTable], dict[str, str]]:
+    """Every decision table by decision id (what calledDecisionId names), and the file each came from."""
+    tables: dict[str, DecisionTable] = {}
+    table_file: dict[str, str] = {}
+    for source in sources:
+        for table in parse_dmn(source.content.encode(), source.name):
+            if table.id in tables:
+                raise DeployError(f"{source.name}: decision id '{table.id}' is also defined in "
+                                  f"{table_file[table.id]}", file=source.name, element=table.id)
+            tables[table.id], table_file[table.id] = table, source.name
+    return tables, table_file
 
 
 def _deploy_error(err: ValidationException) -> DeployError:

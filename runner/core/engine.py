@@ -19,8 +19,10 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask
 
 from . import clock, deadlines
+from .decision_tasks import DecisionTaskConverter, register_tables
 from .sandbox import script_engine
 
 # SpiffWorkflow attaches task data to every state-change log record unless the level is set (notes §6).
@@ -58,11 +60,12 @@ class _SpecRefWorkflowConverter(BpmnWorkflowConverter):
 
 _SPECS: dict[str, Specs] = {}              # content hash -> specs; versions are immutable, so never stale
 
-_config = dict(SPIFF_CONFIG)
+_spec_config = dict(SPIFF_CONFIG)
+_spec_config[BusinessRuleTask] = DecisionTaskConverter
+_config = dict(_spec_config)
 _config[BpmnWorkflow] = _SpecRefWorkflowConverter
-_registry = BpmnWorkflowSerializer.configure(_config)
-_instances = BpmnWorkflowSerializer(_registry)
-_specs_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+_instances = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
+_specs_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_spec_config))
 
 
 def _cached_specs(ref: str) -> Specs:
@@ -79,14 +82,17 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {**deadlines.FUNCTIONS}
 ENGINE = script_engine(FUNCTIONS)
 
 
-def specs_to_dict(spec: Any, subprocess_specs: dict[str, Any]) -> dict[str, Any]:
+def specs_to_dict(spec: Any, subprocess_specs: dict[str, Any], decisions: dict[str, str]) -> dict[str, Any]:
+    """A process version's executable content: specs plus the DMN sources its business rule tasks use."""
     return {"spec": _specs_serializer.to_dict(spec),
-            "subprocesses": {name: _specs_serializer.to_dict(sub) for name, sub in subprocess_specs.items()}}
+            "subprocesses": {name: _specs_serializer.to_dict(sub) for name, sub in subprocess_specs.items()},
+            "decisions": decisions}
 
 
 def register_specs(ref: str, stored: dict[str, Any]) -> Specs:
     """Restore a stored version's specs once per process; later loads share the objects."""
     if ref not in _SPECS:
+        register_tables(stored.get("decisions", {}))
         spec = _specs_serializer.from_dict(stored["spec"])
         subs = {name: _specs_serializer.from_dict(sub) for name, sub in stored["subprocesses"].items()}
         _SPECS[ref] = (spec, subs)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from . import clock, deadlines, engine
 from .errors import WenzeError
 from ..store.db import Database
-from ..store.models import Case, Event, Task, Timer
+from ..store.models import Case, DecisionRecord, Event, Task, Timer
 
 
 def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
@@ -20,6 +20,11 @@ def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.St
     for step in steps:
         session.add(Event(case_id=case.id, at=now, kind=step.kind, element_id=step.element_id,
                           task_id=step.task_id, actor=None, data=step.data))
+        if step.kind == "decision" and "decision_id" in step.data:
+            session.add(DecisionRecord(case_id=case.id, task_id=step.task_id, element_id=step.element_id,
+                                       decision_id=step.data["decision_id"], table_hash=step.data["table_hash"],
+                                       inputs=step.data["inputs"], matched_rules=step.data["matched_rules"],
+                                       outputs={"value": step.data["outputs"]}, at=now))
     _sync_tasks(session, case, workflow, now)
     _sync_timers(session, case, workflow, now, computed)
     completed = workflow.is_completed()

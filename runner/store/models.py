@@ -124,3 +124,19 @@ class HolidayTable(Base):
     table: Mapped[dict[str, Any]]       # the file as loaded (calendar.HolidayYear.to_dict())
     loaded_by: Mapped[str] = mapped_column(String(100))
     loaded_at: Mapped[dt.datetime]
+
+
+class DecisionRecord(Base):
+    """One evaluation of a decision table in a case: what went in, which rules matched, what came out."""
+
+    __tablename__ = "decision_record"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    decision_id: Mapped[str] = mapped_column(String(200))
+    table_hash: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[dict[str, Any]]
+    matched_rules: Mapped[list[Any]]
+    outputs: Mapped[dict[str, Any]]     # {"value": ...}: a dict, list or number depending on the hit policy
+    at: Mapped[dt.datetime]

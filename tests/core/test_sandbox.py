@@ -91,7 +91,7 @@ def test_restricted_engine_is_reattached_after_every_load() -> None:
     parser = SpiffBpmnParser()
     parser.add_bpmn_str(_xml("x = 1").encode())
     spec = parser.get_spec("hostile")
-    engine.register_specs("hostile-test", engine.specs_to_dict(spec, {}))
+    engine.register_specs("hostile-test", engine.specs_to_dict(spec, {}, {}))
     workflow = engine.new_workflow("hostile-test", {})
     restored = engine.load_workflow(engine.dump_workflow(workflow))
     assert restored.script_engine is engine.ENGINE
