@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import clock, deadlines, engine, forms, holidays, users
+from . import clock, deadlines, engine, forms, holidays, users, versions
 from .errors import Conflict, NotFound, ScriptError
 from .live import LIVE
 from .record import record_error, sync_case
@@ -42,8 +42,7 @@ def engine_failure(err: WorkflowException) -> ScriptError:
 def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: str) -> dict[str, Any]:
     with db.write() as session:
         user = users.get(session, user_name)
-        version = latest_version(session, process_id)
-        engine.register_specs(version.content_hash, version.spec)
+        version = versions.load(session, latest_version(session, process_id).id)
         workflow = engine.new_workflow(version.content_hash, data)
         start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
         users.require_lane(user, start_lane, f"starting '{process_id}'")
@@ -60,31 +59,30 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         session.add(Event(case_id=case.id, at=now, kind="started", element_id=process_id, task_id=None,
                           actor=user.name, data={"version": version.id, "data": _json_clean(data)}))
         sync_case(session, case, workflow, steps, now, computed)
+        summary = case_summary(case, workflow)
         session.commit()
         LIVE.put(db, case.id, case.revision, workflow)
-        return case_summary(session, case)
+        return summary
 
 
 def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict[str, Any]:
     """Complete a ready user task with validated data; exactly one of two racing completions succeeds."""
     with db.write() as session:
-        task = session.get(Task, task_id)
+        # Row locks (PostgreSQL; SQLite's write lock covers the same): a racing completion of this task waits
+        # here and then reads the committed state; a timer firing in the same case waits on the case row.
+        task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
         if task is None:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         user = users.get(session, user_name)
-        # Lock the case first, then re-read the task: a racing completion committed meanwhile is seen here.
-        case = session.scalar(select(Case).where(Case.id == task.case_id).with_for_update()
-                              .execution_options(populate_existing=True))
-        session.refresh(task)
+        case = session.scalar(select(Case).where(Case.id == task.case_id).with_for_update())
         if task.state != "ready":
             raise Conflict(f"task '{task.name}' is already {task.state}"
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
                            task=task_id, state=task.state)
         users.require_lane(user, task.lane, f"task '{task.name}'")
-        version = session.get(ProcessVersion, case.process_version_id)
+        version = versions.load(session, case.process_version_id)
         if task.form:
-            forms.validate(version.forms[task.form], data)
-        engine.register_specs(version.content_hash, version.spec)
+            forms.validate(version.validators[task.form], data)
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         now = clock.now()
         try:
@@ -110,12 +108,14 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         session.add(Event(case_id=case.id, at=now, kind="task_completed", element_id=task.element_id,
                           task_id=task_id, actor=user.name, data={"name": task.name, "data": _json_clean(data)}))
         sync_case(session, case, workflow, steps, now, computed)
+        summary = case_summary(case, workflow)
         try:
             session.commit()
         except StaleDataError:
-            raise Conflict(f"case {case.id} was changed by another request; reload and retry", case=case.id) from None
+            raise Conflict(f"case {summary['case']} was changed by another request; reload and retry",
+                           case=summary["case"]) from None
         LIVE.put(db, case.id, case.revision, workflow)
-        return case_summary(session, case)
+        return summary
 
 
 def list_tasks(db: Database, lane: str | None = None, user_name: str | None = None) -> list[dict[str, Any]]:
@@ -142,17 +142,19 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
         if task is None:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         case = session.get(Case, task.case_id)
-        version = session.get(ProcessVersion, case.process_version_id)
+        version = versions.load(session, case.process_version_id)
         view = _task_view(task, case.process_id) | {"state": task.state}
         view["schema"] = version.forms.get(task.form) if task.form else None
         return view
 
 
-def case_summary(session: Session, case: Case) -> dict[str, Any]:
-    ready = session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "ready")
-                            .order_by(Task.created_at, Task.id))
+def case_summary(case: Case, workflow: Any) -> dict[str, Any]:
+    """What a client needs after a step: the case's status and its ready tasks (read from the workflow)."""
+    ready = [{"id": str(t.id), "case": case.id, "process": case.process_id, "element": t.task_spec.bpmn_id,
+              "name": t.task_spec.bpmn_name or t.task_spec.bpmn_id, "lane": t.task_spec.lane,
+              "form": engine.form_of(t.task_spec)} for t in engine.ready_user_tasks(workflow)]
     return {"case": case.id, "process": case.process_id, "status": case.status, "overdue": case.overdue,
-            "ready_tasks": [_task_view(t, case.process_id) for t in ready]}
+            "ready_tasks": ready}
 
 
 def show_case(db: Database, case_id: int) -> dict[str, Any]:
@@ -160,8 +162,7 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"unknown case {case_id}", case=case_id)
-        version = session.get(ProcessVersion, case.process_version_id)
-        engine.register_specs(version.content_hash, version.spec)
+        version = versions.load(session, case.process_version_id)
         workflow = engine.load_workflow(case.state)
         events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.id))
         timers = session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at, Timer.id))

@@ -27,11 +27,15 @@ def _title(schema: dict[str, Any], path: list[Any]) -> str | None:
     return node.get("title") if isinstance(node, dict) else None
 
 
-def validate(schema: dict[str, Any], data: Any) -> None:
+def compile_schema(schema: dict[str, Any]) -> Draft202012Validator:
+    return Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+def validate(validator: Draft202012Validator, data: Any) -> None:
     """Raise InvalidData listing every violated field as {path, title, message}; return None when valid."""
     if not isinstance(data, dict):
         raise InvalidData("submitted data must be a JSON object", errors=[{"path": "", "message": "not an object"}])
-    validator = Draft202012Validator(schema, format_checker=_FORMATS)
+    schema = validator.schema
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)

@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock, deadlines, engine
+from . import clock, deadlines, engine, versions
 from .calendar import WorkCalendar, compute_deadline, parse_holiday_year, reminder_at
 from .errors import Conflict, InvalidData, NotFound
 from .live import LIVE
 from .users import get as get_user, require_lane
 from ..store.db import Database
-from ..store.models import Case, Event, HolidayTable, ProcessVersion, Timer
+from ..store.models import Case, Event, HolidayTable, Timer
 
 
 def work_calendar(session: Session) -> WorkCalendar:
@@ -55,8 +55,7 @@ def load_year(db: Database, table: Any, user: str) -> dict[str, Any]:
 def _recompute_case(db: Database, case_id: int, calendar: WorkCalendar, year: int, user: str) -> int:
     with db.write() as session:
         case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
-        version = session.get(ProcessVersion, case.process_version_id)
-        engine.register_specs(version.content_hash, version.spec)
+        versions.load(session, case.process_version_id)
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         moved = 0
         now = clock.now()
@@ -98,8 +97,7 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         if not target.detail.get("soft"):
             raise Conflict(f"deadline '{target.name}' is fixed by the regulation and cannot be extended",
                            element=element_id)
-        version = session.get(ProcessVersion, case.process_version_id)
-        engine.register_specs(version.content_hash, version.spec)
+        versions.load(session, case.process_version_id)
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         require_lane(user, engine.lane_of_timer(workflow, target.task_id), f"extending '{target.name}'")
         calendar, now = work_calendar(session), clock.now()

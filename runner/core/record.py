@@ -17,6 +17,12 @@ from ..store.models import Case, DecisionRecord, Event, Task, Timer
 def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
               computed: dict[str, dict[str, Any]]) -> None:
     """`computed` describes the deadlines the timer expressions of this step computed (runner.core.deadlines)."""
+    with session.no_autoflush:
+        _record(session, case, workflow, steps, now, computed)
+
+
+def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
+            computed: dict[str, dict[str, Any]]) -> None:
     for step in steps:
         session.add(Event(case_id=case.id, at=now, kind=step.kind, element_id=step.element_id,
                           task_id=step.task_id, actor=None, data=step.data))
@@ -38,13 +44,14 @@ def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.St
 
 def _sync_tasks(session: Session, case: Case, workflow: Any, now: dt.datetime) -> None:
     ready = {str(t.id): t for t in engine.ready_user_tasks(workflow)}
-    open_rows = session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "ready"))
-    for row in open_rows:
-        if row.id not in ready:          # the engine withdrew it (interrupting deadline, cancelled branch)
+    known = set()
+    for row in session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "ready")):
+        known.add(row.id)
+        if row.state == "ready" and row.id not in ready:   # withdrawn by the engine (deadline, cancelled branch)
             row.state = "cancelled"
             session.add(Event(case_id=case.id, at=now, kind="task_cancelled", element_id=row.element_id,
                               task_id=row.id, actor=None, data={"name": row.name}))
-    known = set(session.scalars(select(Task.id).where(Task.id.in_(list(ready)))))
+    # The engine gives every activation a fresh task id, so a ready task without an open row is new.
     for task_id, task in ready.items():
         if task_id in known:
             continue
@@ -62,7 +69,9 @@ _FIRED_EVENTS = {"deadline": "deadline_passed", "reminder": "deadline_reminder",
 def _sync_timers(session: Session, case: Case, workflow: Any, now: dt.datetime,
                  computed: dict[str, dict[str, Any]]) -> None:
     armed = {str(task.id): (task, due) for task, due in engine.armed_timers(workflow)}
+    known = set()
     for row in session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.state == "armed")):
+        known.add(row.task_id)
         if row.task_id in armed:
             continue
         task = workflow.get_task_from_id(UUID(row.task_id)) if UUID(row.task_id) in workflow.tasks else None
@@ -76,7 +85,6 @@ def _sync_timers(session: Session, case: Case, workflow: Any, now: dt.datetime,
                               task_id=row.task_id, actor=None,
                               data={"name": row.name, "due_at": row.due_at.isoformat(), "fired_at": now.isoformat(),
                                     "last_day": row.detail.get("last_day"), "soft": row.detail.get("soft", False)}))
-    known = set(session.scalars(select(Timer.task_id).where(Timer.task_id.in_(list(armed)))))
     for task_id, (task, due) in armed.items():
         if task_id not in known:
             spec = task.task_spec

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import and_, case as sql_case, func, or_, select, update
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import clock, deadlines, engine, holidays
+from . import clock, deadlines, engine, holidays, versions
 from .cases import engine_failure
 from .live import LIVE
 from .record import record_error, sync_case
 from ..store.db import Database
-from ..store.models import Case, ProcessVersion, Timer
+from ..store.models import Case, Timer
 
 LEASE = dt.timedelta(seconds=60)
 BATCH = 100
@@ -60,8 +60,7 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
         session.refresh(timer)
         if timer.state != "armed" or timer.lease_owner != owner:
             return False
-        version = session.get(ProcessVersion, case.process_version_id)
-        engine.register_specs(version.content_hash, version.spec)
+        versions.load(session, case.process_version_id)
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         now = clock.now()
         try:

@@ -33,9 +33,10 @@ class ProcessVersion(Base):
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     name: Mapped[str] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    spec: Mapped[dict[str, Any]]
-    files: Mapped[dict[str, Any]]       # {file name: artifact hash}
-    forms: Mapped[dict[str, Any]]       # {form file name: JSON Schema}
+    # Large documents, read once per process (runner.core.versions), never on a hot path.
+    spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    files: Mapped[dict[str, Any]] = mapped_column(deferred=True)     # {"kind/file name": artifact hash}
+    forms: Mapped[dict[str, Any]] = mapped_column(deferred=True)     # {form file name: JSON Schema}
     created_at: Mapped[dt.datetime]
 
 

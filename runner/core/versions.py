@@ -1,0 +1,41 @@
+"""Process versions as use cases need them: immutable, so their specs and forms are cached per content hash.
+
+A step then reads one short column (the hash) instead of the version's whole spec document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jsonschema import Draft202012Validator
+
+from . import engine, forms
+from ..store.models import ProcessVersion
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    process_id: str
+    content_hash: str        # what engine.new_workflow / load_workflow know the specs by
+    forms: dict[str, Any]
+    validators: dict[str, Draft202012Validator]
+
+
+_CACHE: dict[str, Version] = {}
+
+
+def load(session: Session, version_id: int) -> Version:
+    """The version with its specs registered in the engine (restored once per process)."""
+    content_hash = session.scalar(select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
+    if content_hash not in _CACHE:
+        row = session.get(ProcessVersion, version_id)
+        engine.register_specs(row.content_hash, row.spec)
+        validators = {name: forms.compile_schema(schema) for name, schema in row.forms.items()}
+        _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators)
+    version = _CACHE[content_hash]
+    # The same content may carry another id in another database: answer with this database's id.
+    return version if version.id == version_id else replace(version, id=version_id)

@@ -1,0 +1,279 @@
+"""Wenze benchmarks. Prints figures and the targets they are measured against; asserts nothing.
+
+1. Wenshui cases start to end through the runner's service layer (SQLite, every step persisted) vs the same
+   diagram on bare in-memory SpiffWorkflow: cases/s, ms per user-task step, ratio (target ≥ 0.5×).
+2. Completing a user task over HTTP (waitress on 127.0.0.1, keep-alive): median and p95 latency
+   (SpiffArena measured 113 ms median; Wenze aims at ≤ 11 ms).
+3. Sweep cost: firing 100 due timers among 1,000 and among 100,000 waiting cases (target ratio ≤ 1.5).
+4. Timer lateness with the real scheduler: fired-at minus due-at (target p99 < 1 s; SpiffArena: 66 s).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert, select  # noqa: E402
+from SpiffWorkflow import TaskState  # noqa: E402
+from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment  # noqa: E402
+
+from runner.core import cases, clock, deadlines, engine, timers, users  # noqa: E402
+from runner.core.decision_tasks import WenzeParser  # noqa: E402
+from runner.core.deploy import build, deploy, read_sources  # noqa: E402
+from runner.store.db import Database  # noqa: E402
+from runner.store.migrate import upgrade  # noqa: E402
+from runner.store.models import Case, Timer  # noqa: E402
+
+PROCESS = "wenshui_fault_review"
+START = dt.datetime(2026, 9, 29, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+# Answers that take the long path: filed, investigated, decided, no appeal, no reward.
+CHOICES = {"file_case": True, "recommend_filing": True, "appeal_filed": False, "reward_eligible": False}
+
+
+class OffsetClock:
+    """The system clock shifted by a fixed offset: real time passes, at a chosen point in legal time."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self.offset = at - dt.datetime.now(dt.timezone.utc)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc) + self.offset
+
+
+def sample(schema: dict[str, Any], key: str = "") -> Any:
+    """A valid value for a JSON Schema: every property filled (conditional requirements hold), long-path choices."""
+    if key in CHOICES:
+        return CHOICES[key]
+    if "const" in schema:
+        return schema["const"]
+    if "oneOf" in schema:
+        return sample(schema["oneOf"][0], key)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {k: sample(v, k) for k, v in props.items()}
+    if kind == "array":
+        return [sample(schema.get("items", {}), key) for _ in range(max(schema.get("minItems", 0), 1))]
+    if kind == "boolean":
+        return False
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 1)
+    if schema.get("format") == "date":
+        return START.date().isoformat()
+    return "示例"
+
+
+def fresh_db(url: str | None, folder: Path) -> Database:
+    db = Database(url or f"sqlite:///{folder / 'bench.sqlite3'}")
+    upgrade(db)
+    deploy(db, read_sources(ROOT))
+    with db.write() as session:
+        users.seed_demo(session)
+        session.commit()
+    return db
+
+
+def run_case(db: Database, forms: dict[str, Any]) -> int:
+    """One case start to end through the service layer; returns the number of user-task steps."""
+    ready = cases.start_case(db, PROCESS, {}, "admin")["ready_tasks"]
+    steps = 0
+    while ready:
+        task = ready[0]
+        ready = cases.complete_task(db, task["id"], sample(forms[task["form"]]) if task["form"] else {},
+                                    "admin")["ready_tasks"]
+        steps += 1
+    return steps
+
+
+def bare_case(spec: Any, subs: Any, forms: dict[str, Any]) -> int:
+    environment = TaskDataEnvironment(dict(deadlines.FUNCTIONS))
+    workflow = BpmnWorkflow(spec, subs, script_engine=PythonScriptEngine(environment=environment))
+    workflow.do_engine_steps()
+    steps = 0
+    while not workflow.is_completed():
+        task = workflow.get_next_task(state=TaskState.READY, manual=True)
+        if task is None:
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+            continue
+        form = engine.form_of(task.task_spec)
+        task.set_data(**(sample(forms[form]) if form else {}))
+        task.run()
+        workflow.do_engine_steps()
+        steps += 1
+    return steps
+
+
+def throughput(n: int, url: str | None, folder: Path) -> None:
+    db = fresh_db(url, folder)
+    forms = next(b.forms for b in build(read_sources(ROOT)) if b.process_id == PROCESS)
+    parser = WenzeParser({}, validator=None)
+    for source in read_sources(ROOT):
+        if source.kind == "bpmn":
+            parser.add_bpmn_str(source.content.encode(), filename=source.name)
+    spec, subs = parser.get_spec(PROCESS), parser.get_subprocess_specs(PROCESS)
+    run_case(db, forms)                                       # warm caches, as a running server would be
+    t0 = time.perf_counter()
+    steps = sum(run_case(db, forms) for _ in range(n))
+    runner_s = time.perf_counter() - t0
+    bare_case(spec, subs, forms)
+    t0 = time.perf_counter()
+    bare_steps = sum(bare_case(spec, subs, forms) for _ in range(n))
+    bare_s = time.perf_counter() - t0
+    print(f"[1] {n} Wenshui cases start to end ({steps // n} user tasks each), {db.engine.dialect.name}")
+    print(f"    runner (persisted every step): {n / runner_s:8.1f} cases/s  {1000 * runner_s / steps:6.2f} ms/step")
+    print(f"    bare in-memory SpiffWorkflow : {n / bare_s:8.1f} cases/s  {1000 * bare_s / bare_steps:6.2f} ms/step")
+    print(f"    ratio runner/bare            : {bare_s / runner_s:8.2f}×   (target ≥ 0.5×)")
+    db.dispose()
+
+
+def http_latency(n: int, url: str | None, folder: Path) -> None:
+    import waitress.server
+
+    from runner.web.app import create_app
+    db = fresh_db(url, folder)
+    forms = next(b.forms for b in build(read_sources(ROOT)) if b.process_id == PROCESS)
+    server = waitress.server.create_server(create_app(db), host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    conn = http.client.HTTPConnection("127.0.0.1", server.effective_port)
+
+    def call(method: str, path: str, body: Any = None, cookie: str = "") -> tuple[Any, str]:
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers={"Content-Type": "application/json", "Cookie": cookie})
+        response = conn.getresponse()
+        data = json.loads(response.read())
+        if response.status >= 400:
+            raise RuntimeError(f"{method} {path}: {data}")
+        return data, (response.getheader("Set-Cookie") or cookie).split(";")[0]
+
+    _, cookie = call("POST", "/api/login", {"user": "admin", "password": users.DEMO_PASSWORD})
+    timings = []
+    while len(timings) < n:
+        case_id = call("POST", "/api/cases", {"process": PROCESS, "data": {}}, cookie)[0]["case"]
+        while True:
+            ready = [t for t in call("GET", "/api/tasks", cookie=cookie)[0] if t["case"] == case_id]
+            if not ready:
+                break
+            body = {"data": sample(forms[ready[0]["form"]]) if ready[0]["form"] else {}}
+            t0 = time.perf_counter()
+            call("POST", f"/api/tasks/{ready[0]['id']}/complete", body, cookie)
+            timings.append(1000 * (time.perf_counter() - t0))
+    timings.sort()
+    print(f"[2] complete a user task over HTTP ({len(timings)} completions, {db.engine.dialect.name})")
+    print(f"    median {statistics.median(timings):6.2f} ms   p95 {timings[int(0.95 * len(timings))]:6.2f} ms"
+          f"   (SpiffArena 113 ms; target ≤ 11 ms)")
+    server.close()
+    db.dispose()
+
+
+def _waiting_case(db: Database, forms: dict[str, Any]) -> int:
+    """A case waiting at the preliminary review, its 5-day deadline armed."""
+    case_id = cases.start_case(db, PROCESS, {}, "admin")["case"]
+    task = cases.list_tasks(db)[-1]
+    cases.complete_task(db, task["id"], sample(forms[task["form"]]), "admin")
+    return case_id
+
+
+def sweep_cost(url: str | None, folder: Path) -> None:
+    forms = next(b.forms for b in build(read_sources(ROOT)) if b.process_id == PROCESS)
+    results = {}
+    for waiting in (1_000, 100_000):
+        clock.install(clock.ManualClock(START))
+        sub = folder / f"sweep{waiting}"
+        sub.mkdir()
+        db = fresh_db(url, sub)
+        due_ids = [_waiting_case(db, forms) for _ in range(100)]
+        template = _waiting_case(db, forms)
+        with db.write() as session:
+            case = session.get(Case, template)
+            timer = session.scalar(select(Timer).where(Timer.case_id == template))
+            far = timer.due_at + dt.timedelta(days=3650)
+            for offset in range(0, waiting - 101, 5000):
+                batch = range(offset, min(offset + 5000, waiting - 101))
+                rows = session.execute(insert(Case).returning(Case.id), [
+                    {"process_version_id": case.process_version_id, "process_id": case.process_id,
+                     "status": "running", "state": case.state, "revision": 1, "started_by": "bench",
+                     "overdue": False, "created_at": case.created_at, "updated_at": case.updated_at}
+                    for _ in batch]).scalars().all()
+                session.execute(insert(Timer), [
+                    {"case_id": cid, "task_id": f"filler-{cid}", "element_id": timer.element_id, "name": timer.name,
+                     "due_at": far, "state": "armed", "detail": {}, "created_at": timer.created_at} for cid in rows])
+            session.commit()
+        clock.install(clock.ManualClock(START + dt.timedelta(days=12)))
+        t0 = time.perf_counter()
+        fired = timers.fire_due(db)
+        results[waiting] = time.perf_counter() - t0
+        assert fired >= len(due_ids), fired
+        print(f"[3] sweep: {fired} due timers among {waiting:>7,} waiting cases: {1000 * results[waiting]:8.1f} ms")
+        db.dispose()
+    print(f"    ratio 100,000 / 1,000: {results[100_000] / results[1_000]:.2f}   (target ≤ 1.5)")
+
+
+def lateness(n: int, url: str | None, folder: Path) -> None:
+    from runner.scheduler import TimerScheduler
+    clock.install(clock.ManualClock(START))
+    db = fresh_db(url, folder)
+    forms = next(b.forms for b in build(read_sources(ROOT)) if b.process_id == PROCESS)
+    scheduler = TimerScheduler(db, sweep_seconds=3600)
+    scheduler.start()
+    late = []
+    for _ in range(n):
+        clock.install(clock.ManualClock(START))
+        case_id = _waiting_case(db, forms)
+        with db.read() as session:
+            due = min(t.due_at for t in session.scalars(select(Timer).where(Timer.case_id == case_id,
+                                                                            Timer.state == "armed")))
+        clock.install(OffsetClock(due - dt.timedelta(seconds=0.5)))    # due half a second from now, real time
+        scheduler.wake(due)
+        while True:
+            with db.read() as session:
+                row = session.scalar(select(Timer).where(Timer.case_id == case_id, Timer.due_at == due))
+            if row.state == "fired":
+                late.append((row.fired_at - row.due_at).total_seconds())
+                break
+            time.sleep(0.01)
+    scheduler.shutdown()
+    late.sort()
+    print(f"[4] timer lateness over {n} timers (real scheduler, {db.engine.dialect.name}): median "
+          f"{1000 * statistics.median(late):.0f} ms, p99 {1000 * late[int(0.99 * (len(late) - 1))]:.0f} ms, "
+          f"max {1000 * late[-1]:.0f} ms   (target p99 < 1 s; SpiffArena 66 s)")
+    db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=200, help="cases for throughput (default 200)")
+    parser.add_argument("--http", type=int, default=300, help="HTTP completions to time (default 300)")
+    parser.add_argument("--timers", type=int, default=20, help="timers for lateness (default 20)")
+    parser.add_argument("--database-url", help="PostgreSQL URL to bench against instead of SQLite")
+    parser.add_argument("--only", choices=["throughput", "http", "sweep", "lateness"])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        clock.install(clock.ManualClock(START))
+        steps = {"throughput": lambda sub: throughput(args.cases, args.database_url, sub),
+                 "http": lambda sub: http_latency(args.http, args.database_url, sub),
+                 "sweep": lambda sub: sweep_cost(args.database_url, sub),
+                 "lateness": lambda sub: lateness(args.timers, args.database_url, sub)}
+        for name, step in steps.items():
+            if args.only in (None, name):
+                (folder / name).mkdir()
+                step(folder / name)
+
+
+if __name__ == "__main__":
+    main()
