@@ -176,16 +176,15 @@ def http_latency(n: int, url: str | None, folder: Path) -> None:
     print(f"[2] complete a user task over HTTP ({len(timings)} completions, {db.engine.dialect.name})")
     print(f"    median {statistics.median(timings):6.2f} ms   p95 {timings[int(0.95 * len(timings))]:6.2f} ms"
           f"   (SpiffArena 113 ms; target ≤ 11 ms)")
-    server.close()
     db.dispose()
 
 
 def _waiting_case(db: Database, forms: dict[str, Any]) -> int:
     """A case waiting at the preliminary review, its 5-day deadline armed."""
-    case_id = cases.start_case(db, PROCESS, {}, "admin")["case"]
-    task = cases.list_tasks(db)[-1]
+    started = cases.start_case(db, PROCESS, {}, "admin")
+    task = started["ready_tasks"][0]
     cases.complete_task(db, task["id"], sample(forms[task["form"]]), "admin")
-    return case_id
+    return started["case"]
 
 
 def sweep_cost(url: str | None, folder: Path) -> None:

@@ -110,7 +110,7 @@ def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: di
     """Compile every script/condition/timer, check referenced forms exist; return the forms used."""
     used = set()
     for task_spec in engine.iter_task_specs(spec, subs):
-        file = file_of.get(task_spec._wf_spec.name, process_id)
+        file = file_of.get(task_spec._wf_spec.name, file_of[process_id])
         for source, mode in _expressions(task_spec):
             try:
                 compile_source(source, mode)
@@ -155,7 +155,9 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
             raise _deploy_error(err) from None
         used_forms = _check_process(process_id, spec, subs, file_of, schemas)
         used_dmn = sorted({table_file[decision] for decision in parser.used_decisions})
-        files = {f"bpmn/{file_of[pid]}": hashes[("bpmn", file_of[pid])] for pid in [process_id, *subs]}
+        # Called processes may live in other files; embedded sub-processes live in this one.
+        files = {f"bpmn/{file_of[pid]}": hashes[("bpmn", file_of[pid])] for pid in [process_id, *subs]
+                 if pid in file_of}
         files.update({f"forms/{name}": hashes[("form", name)] for name in used_forms})
         files.update({f"dmn/{name}": hashes[("dmn", name)] for name in used_dmn})
         content_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
