@@ -5,11 +5,13 @@ import os
 import secrets
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, redirect
+from sqlalchemy import text
 
 from ..core.errors import WenzeError
 from ..store.db import Database
 from .api import api
+from .diagrams import diagrams
 
 
 def create_app(db: Database | None = None, scheduler: Any = None) -> Flask:
@@ -20,14 +22,18 @@ def create_app(db: Database | None = None, scheduler: Any = None) -> Flask:
     app.extensions["wenze.db"] = db or Database()
     app.extensions["wenze.scheduler"] = scheduler
     app.register_blueprint(api)
+    app.register_blueprint(diagrams)
 
     @app.errorhandler(WenzeError)
     def _wenze_error(err: WenzeError) -> Any:
         return jsonify(err.to_dict()), err.status
 
+    @app.get("/")
+    def home() -> Any:
+        return redirect("/diagrams")
+
     @app.get("/health")
     def health() -> Any:
-        from sqlalchemy import text
         with app.extensions["wenze.db"].read() as session:
             session.execute(text("SELECT 1"))
         running = bool(scheduler and scheduler.running)

@@ -1,0 +1,59 @@
+"""Diagram pages: every deployed BPMN/DMN file rendered with bpmn-js / dmn-js (served from node_modules)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from sqlalchemy import func, select
+
+from ..store.models import Artifact
+
+diagrams = Blueprint("diagrams", __name__)
+
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+VENDORED = ("bpmn-js/dist/", "dmn-js/dist/")
+
+
+@diagrams.get("/vendor/<path:path>")
+def vendor(path: str) -> Any:
+    """Front-end libraries installed by npm from the committed lockfile; nothing else under node_modules."""
+    if not path.startswith(VENDORED):
+        abort(404)
+    return send_from_directory(NODE_MODULES, path, max_age=3600)
+
+
+def _latest(kind: str | None = None) -> list[Artifact]:
+    db = current_app.extensions["wenze.db"]
+    newest = select(Artifact.kind, Artifact.name, func.max(Artifact.created_at).label("at")) \
+        .group_by(Artifact.kind, Artifact.name).subquery()
+    query = select(Artifact).join(newest, (Artifact.kind == newest.c.kind) & (Artifact.name == newest.c.name)
+                                  & (Artifact.created_at == newest.c.at)).order_by(Artifact.kind, Artifact.name)
+    if kind:
+        query = query.where(Artifact.kind == kind)
+    with db.read() as session:
+        return list(session.scalars(query))
+
+
+def _artifact(kind: str, name: str) -> Artifact:
+    found = [a for a in _latest(kind) if a.name == name]
+    if not found:
+        abort(404)
+    return found[0]
+
+
+@diagrams.get("/diagrams")
+def index() -> Any:
+    return render_template("diagrams.html", files=[a for a in _latest() if a.kind in ("bpmn", "dmn")])
+
+
+@diagrams.get("/diagrams/<kind>/<name>")
+def view(kind: str, name: str) -> Any:
+    if kind not in ("bpmn", "dmn"):
+        abort(404)
+    return render_template("diagram.html", kind=kind, artifact=_artifact(kind, name))
+
+
+@diagrams.get("/diagrams/<kind>/<name>/xml")
+def xml(kind: str, name: str) -> Any:
+    return Response(_artifact(kind, name).content, mimetype="application/xml")

@@ -1,0 +1,67 @@
+"""Every shipped diagram and decision table opens in bpmn-js / dmn-js (real Chromium) with no import warnings."""
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from runner.store.db import Database
+from runner.web.app import create_app
+from tests.conftest import ROOT, seed
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+FILES = sorted([("bpmn", p.name) for p in (ROOT / "bpmn").glob("*.bpmn")]
+               + [("dmn", p.name) for p in (ROOT / "dmn").glob("*.dmn")])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'wenze.sqlite3'}")
+    from runner.store.migrate import upgrade
+    upgrade(db)
+    seed(db)
+    server = make_server("127.0.0.1", 0, create_app(db), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: scripts/test installs Debian's chromium package")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize("kind, name", FILES, ids=[name for _, name in FILES])
+def test_diagram_opens_without_import_warnings(site: str, browser, kind: str, name: str) -> None:
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site) else None)
+    page.goto(f"{site}/diagrams/{kind}/{name}")
+    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    status = page.locator("#status")
+    assert status.get_attribute("data-warnings") == "0", status.inner_text()
+    assert page.locator(".djs-element" if kind == "bpmn" else ".dmn-drd-container, .tjs-table").count() > 0
+    assert outside == []                                  # nothing is fetched beyond loopback
+    page.close()
+
+
+def test_the_index_lists_every_deployed_file(site: str, browser) -> None:
+    page = browser.new_page()
+    page.goto(f"{site}/diagrams")
+    listed = page.locator("td a").all_inner_texts()
+    assert sorted(listed) == sorted(name for _, name in FILES)
+    page.close()
