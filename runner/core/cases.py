@@ -186,6 +186,10 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         }
 
 
-def count_cases(db: Database) -> int:
+def choice_labels(db: Database, case_id: int) -> dict[str, str]:
+    """The Chinese titles of the coded choices in the case's forms (for documents such as the notice)."""
     with db.read() as session:
-        return session.scalar(select(func.count()).select_from(Case)) or 0
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"unknown case {case_id}", case=case_id)
+        return forms.choice_labels(versions.load(session, case.process_version_id).forms.values())

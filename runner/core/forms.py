@@ -1,7 +1,7 @@
 """Server-side validation of task submissions against their JSON Schema, with field paths."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
@@ -55,3 +55,23 @@ def validate(validator: Draft202012Validator, data: Any) -> None:
     if errors:
         first = errors[0]
         raise InvalidData(f"invalid field {first['path'] or '(root)'}: {first['message']}", errors=errors)
+
+
+def choice_labels(schemas: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """{stored code: Chinese title} for every `oneOf: [{const, title}]` choice in the given forms."""
+    labels: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for option in node.get("oneOf", []):
+                if isinstance(option, dict) and "const" in option and "title" in option:
+                    labels.setdefault(str(option["const"]), option["title"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for schema in schemas:
+        walk(schema)
+    return labels

@@ -12,6 +12,7 @@ from ..core.errors import WenzeError
 from ..store.db import Database
 from .api import api
 from .diagrams import diagrams
+from .pages import pages
 
 
 def create_app(db: Database | None = None, scheduler: Any = None) -> Flask:
@@ -23,6 +24,7 @@ def create_app(db: Database | None = None, scheduler: Any = None) -> Flask:
     app.extensions["wenze.scheduler"] = scheduler
     app.register_blueprint(api)
     app.register_blueprint(diagrams)
+    app.register_blueprint(pages)
 
     @app.errorhandler(WenzeError)
     def _wenze_error(err: WenzeError) -> Any:

@@ -1,0 +1,60 @@
+"""Staff pages over HTTP: sign-in and the printable decision notice produced from case data."""
+from __future__ import annotations
+
+import threading
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from typing import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from runner.core import cases, forms
+from runner.store.db import Database
+from runner.web.app import create_app
+from tests.conftest import FIXTURES, seed
+
+
+@pytest.fixture
+def site(sqlite_db: Database, clock) -> Iterator[tuple[str, Database]]:
+    seed(sqlite_db, FIXTURES / "mini")
+    server = make_server("127.0.0.1", 0, create_app(sqlite_db), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", sqlite_db
+    server.shutdown()
+
+
+def _browser() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+
+def test_the_notice_needs_a_signed_in_user_and_prints_the_decision(site) -> None:
+    base, db = site
+    started = cases.start_case(db, "mini", {"decision_document_no": "文民决〔2026〕3号", "decision_summary": "给予通报批评",
+                                            "decided_on": "2026-10-20",
+                                            "person_decisions": [{"person": "张三", "responsibility": "primary",
+                                                                  "measures": ["通报批评"]}]}, "zonghe")
+    cases.complete_task(db, started["ready_tasks"][0]["id"], {"who": "王敏", "received_on": "2026-09-29"}, "zonghe")
+    browser = _browser()
+    with browser.open(f"{base}/cases/{started['case']}/notice") as anonymous:
+        assert anonymous.url.startswith(f"{base}/login")
+    form = urllib.parse.urlencode({"user": "zonghe", "password": "wenze"}).encode()
+    with browser.open(f"{base}/login?next=/cases/{started['case']}/notice", data=form) as page:
+        html = page.read().decode()
+    assert "处理决定书" in html and "文民决〔2026〕3号" in html and "给予通报批评" in html and "张三" in html
+    assert "2026-10-08" in html                     # the 5-day window's last day (国庆 roll-forward)
+
+
+def test_a_wrong_password_is_refused_in_chinese(site) -> None:
+    base, _db = site
+    form = urllib.parse.urlencode({"user": "zonghe", "password": "nope"}).encode()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _browser().open(f"{base}/login", data=form)
+    assert refused.value.code == 403 and "用户名或密码错误" in refused.value.read().decode()
+
+
+def test_choice_labels_come_from_the_forms() -> None:
+    schema = {"type": "object", "properties": {"m": {"type": "array", "items": {"oneOf": [
+        {"const": "circulated_criticism", "title": "第十三条（二）通报批评"}]}}}}
+    assert forms.choice_labels([schema]) == {"circulated_criticism": "第十三条（二）通报批评"}
