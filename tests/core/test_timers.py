@@ -5,7 +5,6 @@ import datetime as dt
 import multiprocessing
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 from runner.core import cases, clock as clock_module, timers
