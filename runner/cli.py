@@ -11,6 +11,7 @@ from typing import Any, Callable
 import click
 
 from .core import cases, deploy as deploying, holidays, timers, users
+from .core.blame import REGULATIONS, blame
 from .core.calendar import UNITS, compute_deadline
 from .core.decisions import evaluate, parse_dmn
 from .core.errors import InvalidData, WenzeError
@@ -138,6 +139,15 @@ def decide(dmn_file: Path, input_json: str) -> None:
     tables = parse_dmn(dmn_file.read_bytes(), dmn_file.name)
     result = evaluate(tables[0], _json_option(input_json, "input"))
     _emit({"decision": result.decision_id, "outputs": result.outputs, "matched_rules": result.matched_rules})
+
+
+@main.command("blame")
+@click.argument("regulation", type=click.Choice(REGULATIONS))
+@click.option("--facts", required=True, help="case facts (JSON object, the case-facts contract)")
+@_guarded
+def blame_command(regulation: str, facts: str) -> None:
+    """Split responsibility under a regulation with its deployed blame table."""
+    _emit(blame(regulation, _json_option(facts, "facts"), deploying.deployed_decisions(_db())))
 
 
 @main.command("deadline")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema.exceptions import SchemaError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import VALIDATOR
@@ -216,3 +216,20 @@ def _store(session: Session, sources: list[Source], builds: list[ProcessBuild]) 
         else:
             results.append(Deployed(item.process_id, existing.id, item.content_hash, False))
     return results
+
+
+def latest_artifacts(session: Session, kind: str | None = None) -> list[Artifact]:
+    """The most recently deployed content of every file (optionally of one kind), by kind and name."""
+    newest = select(Artifact.kind, Artifact.name, func.max(Artifact.created_at).label("at")) \
+        .group_by(Artifact.kind, Artifact.name).subquery()
+    query = select(Artifact).join(newest, (Artifact.kind == newest.c.kind) & (Artifact.name == newest.c.name)
+                                  & (Artifact.created_at == newest.c.at)).order_by(Artifact.kind, Artifact.name)
+    if kind:
+        query = query.where(Artifact.kind == kind)
+    return list(session.scalars(query))
+
+
+def deployed_decisions(db: Database) -> dict[str, DecisionTable]:
+    """Every decision table as last deployed, by decision id."""
+    with db.read() as session:
+        return _load_tables([Source("dmn", a.name, a.content) for a in latest_artifacts(session, "dmn")])[0]

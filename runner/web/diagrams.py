@@ -5,8 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
-from sqlalchemy import func, select
-
+from ..core.deploy import latest_artifacts
 from ..store.models import Artifact
 
 diagrams = Blueprint("diagrams", __name__)
@@ -24,15 +23,8 @@ def vendor(path: str) -> Any:
 
 
 def _latest(kind: str | None = None) -> list[Artifact]:
-    db = current_app.extensions["wenze.db"]
-    newest = select(Artifact.kind, Artifact.name, func.max(Artifact.created_at).label("at")) \
-        .group_by(Artifact.kind, Artifact.name).subquery()
-    query = select(Artifact).join(newest, (Artifact.kind == newest.c.kind) & (Artifact.name == newest.c.name)
-                                  & (Artifact.created_at == newest.c.at)).order_by(Artifact.kind, Artifact.name)
-    if kind:
-        query = query.where(Artifact.kind == kind)
-    with db.read() as session:
-        return list(session.scalars(query))
+    with current_app.extensions["wenze.db"].read() as session:
+        return latest_artifacts(session, kind)
 
 
 def _artifact(kind: str, name: str) -> Artifact:
