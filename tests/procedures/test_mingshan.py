@@ -1,0 +1,296 @@
+"""明山区行政执法过错责任追究 (bpmn/mingshan_fault_accountability.bpmn) walked path by path through the runner.
+
+第十八条: 立案、调查、听取陈述和辩解，作出处理决定. Both start paths (第十九条 主动报告, 第二十条 转报), every early end
+(不予立案, 第六条 免予追究, 过错不成立), 第十二条 levels with their measures, 第十三条 appeals against 政纪处分 only, and
+第十五条's 年内 restrictions recorded as case data. 明山 has no numeric deadline anywhere, so no case ever has a timer.
+Every test runs on SQLite and PostgreSQL with the real bpmn/ and forms/ (the `deployed` fixture).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from runner.core import cases, timers
+from runner.core.errors import InvalidData
+from runner.store.db import Database
+
+PROCESS = "mingshan_fault_accountability"
+OFFICE, GROUP = "领导小组办公室", "执法过错责任追究领导小组"
+USER = "admin"     # until demo users hold the two lanes above
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+def ready(db: Database, case: int) -> list[dict[str, Any]]:
+    return [t for t in cases.list_tasks(db) if t["case"] == case]
+
+
+def task(db: Database, case: int, element: str) -> dict[str, Any]:
+    found = [t for t in ready(db, case) if t["element"] == element]
+    assert len(found) == 1, (element, [t["element"] for t in ready(db, case)])
+    return found[0]
+
+
+def do(db: Database, case: int, element: str, data: dict[str, Any]) -> dict[str, Any]:
+    return cases.complete_task(db, task(db, case, element)["id"], data, USER)
+
+
+def path(db: Database, case: int) -> list[str]:
+    """The elements the case went through, in order (user tasks, gateways, scripts, end events)."""
+    return [e["element"] for e in cases.show_case(db, case)["events"]
+            if e["kind"] in ("task_completed", "gateway", "script", "end_event")]
+
+
+# ------------------------------------------------------------------------------------------------ form data
+
+def receive(channel: str) -> dict[str, Any]:
+    return {"received_on": "2026-09-29", "report_channel": channel, "report_summary": "行政复议撤销了一起处罚决定。"}
+
+
+PERSONS = [{"name": "刘伟", "unit": "执法一科", "position": "执法人员"},
+           {"name": "孙丽", "unit": "法制科", "position": "审核人员"}]
+
+SELF_REPORT = {"reporter_kind": "unit", "reporter_name": "执法一科", "persons_concerned": PERSONS,
+               "art5_items": ["art5_2"], "reported_timely": True, "facts": "处罚决定被复议机关撤销。"}
+
+REFERRAL = {"referral_source": "public_report", "forwarded_by": "城区执法中队", "original_reporter": "王某",
+            "persons_concerned": PERSONS[:1], "art5_items": ["art5_8"], "forwarded_timely": True,
+            "facts": "群众举报处罚对象错误。"}
+
+
+def filing(filed: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {"legal_finding": "yes" if filed else "not_applicable", "file_case": filed,
+                            "filing_reasons": "复议决定已撤销原处罚。" if filed else "举报事项不属实。"}
+    if filed:
+        data |= {"legal_finding_body": "区人民政府", "legal_finding_document": "明复决〔2026〕7号",
+                 "legal_finding_on": "2026-09-20", "filed_on": "2026-09-30", "case_no": "明过〔2026〕3号"}
+    return data
+
+
+INVESTIGATION = {"investigation_facts": "承办人适用法律错误，审核人员未发现。", "evidence": ["复议决定书", "案卷"],
+                 "confirmed_art5_items": ["art5_2", "art5_6"], "art8_items": ["art8_6", "art9"],
+                 "act_mode": "reviewed_approved", "persons": {"officer": "刘伟", "reviewer": "孙丽"},
+                 "officer_concealed": False, "reviewer_missed": True, "approver_irresponsible": False,
+                 "superior_decision": False, "party_caused": False, "force_majeure": False,
+                 "self_reported": True, "exempt_unclear_law": False, "exempt_law_amended": False,
+                 "exempt_new_evidence": False, "exempt_minor": False, "exempt_self_corrected": False,
+                 "exempt_other": False, "aggravate_corruption": False, "aggravate_lost_litigation": False,
+                 "aggravate_concealed": False, "prior_same_faults_by_role": {"officer": 0, "reviewer": 0},
+                 "officer_fault_item": 6}
+
+HEARING = {"hearings": [
+    {"person": "刘伟", "heard_on": "2026-10-12", "place": "局会议室", "waived": False,
+     "statement": "对法条理解有误。", "defence": "案情复杂。", "signed": True, "recorded_by": "办公室 张敏"},
+    {"person": "孙丽", "heard_on": "2026-10-12", "place": "局会议室", "waived": True, "signed": True,
+     "recorded_by": "办公室 张敏"}]}
+
+CONCLUSION = {"conclusion": "刘伟适用法律错误，孙丽审核未发现。", "proposed_accountability": "pursue",
+              "hearing_considered": "辩解不成立。", "concluded_on": "2026-10-15"}
+
+
+def finding(person: str, role: str, **extra: Any) -> dict[str, Any]:
+    data = {"person": person, "role": role, "liability_basis": ["art8_6"], "exempted": False,
+            "prior_faults_this_year": 0, "aggravating_items": [], "level": "L3"} | extra
+    if data["exempted"]:
+        data.pop("level")
+    return data
+
+
+def review(accountability: str = "pursue", findings: list[dict[str, Any]] | None = None, **extra: Any) -> dict:
+    return {"meeting_on": "2026-10-20", "members_present": ["局长 周强", "副局长 吴刚", "纪检组长 郑红"],
+            "collective_decision_record": "会议一致认定。", "fault_nature": ["art5_6"],
+            "accountability": accountability,
+            "person_findings": findings or [finding("刘伟", "officer"), finding("孙丽", "reviewer",
+                                                                               liability_basis=["art9"])],
+            "handling_opinion": "刘伟警告处分，孙丽通报批评。", "proposal_adopted": True} | extra
+
+
+def decision(*people: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"decision_maker": "执法过错责任追究领导小组", "decision_document_no": "明过决〔2026〕3号",
+            "decided_on": "2026-10-23", "person_decisions": list(people), "compensation_involved": False,
+            "disqualification_year": 2026} | extra
+
+
+def person(name: str, unit: str, level: str, measures: list[str], **extra: Any) -> dict[str, Any]:
+    return {"person": name, "unit": unit, "level": level, "measures": measures, "aggravated": False} | extra
+
+
+def start(db: Database, channel: str) -> int:
+    case = cases.start_case(db, PROCESS, {}, USER)["case"]
+    assert [t["element"] for t in ready(db, case)] == ["receive"]
+    do(db, case, "receive", receive(channel))
+    return case
+
+
+def to_review(db: Database, channel: str = "self_report") -> int:
+    """Intake through the office's conclusion; the case waits for the leading group."""
+    case = start(db, channel)
+    do(db, case, "self_report" if channel == "self_report" else "referral",
+       SELF_REPORT if channel == "self_report" else REFERRAL)
+    do(db, case, "file_case", filing())
+    do(db, case, "investigate", INVESTIGATION)
+    assert [t["element"] for t in ready(db, case)] == ["hearing"]      # 第十八条: nobody skips the hearing
+    do(db, case, "hearing", HEARING)
+    do(db, case, "conclude", CONCLUSION)
+    review_task = task(db, case, "review")
+    assert review_task["lane"] == GROUP and review_task["form"] == "mingshan_review.json"
+    return case
+
+
+# ------------------------------------------------------------------------------------------------ scenarios
+
+def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictions(deployed: Database) -> None:
+    """第十九条 主动报告 → 立案 → 调查 → 听取陈述和辩解 → 审查认定 → 处理决定 (第十二条 L3 警告 and L2 通报批评) →
+    第十五条 年内 restrictions for both people and both units → 第十三条 申诉 by the one with a 政纪处分."""
+    case = to_review(deployed)
+    for element in ("receive", "self_report", "file_case", "investigate", "hearing", "conclude"):
+        assert next(t for t in cases.show_case(deployed, case)["tasks"] if t["element"] == element)["lane"] == OFFICE
+    proposal = cases.show_case(deployed, case)["data"]
+    # 第八条（6）/第九条 (decision table mingshan_blame): the officer and the reviewer are proposed as liable
+    assert {(r["role"], r["grade"]) for r in proposal["mingshan_blame"]} == {("officer", "liable"),
+                                                                            ("reviewer", "liable")}
+    assert [(a["person"], a["role"]) for a in proposal["circumstance_assessments"]] == [("刘伟", "officer"),
+                                                                                       ("孙丽", "reviewer")]
+    do(deployed, case, "review", review(findings=[
+        finding("刘伟", "officer"), finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
+    offered = cases.show_case(deployed, case)
+    # 第十二条 (decision table mingshan_levels): each level offers its own measures, one list per person
+    assert offered["data"]["finding_levels"] == ["L3", "L2"]
+    assert offered["data"]["offered_measures"] == [["责令停职检查", "暂停执法活动", "警告处分", "严重警告处分"],
+                                                   ["责令书面检查", "通报批评"]]
+    assert [d["decision"] for d in offered["decisions"]] == ["mingshan_blame", "mingshan_circumstances",
+                                                            "mingshan_circumstances", "mingshan_levels",
+                                                            "mingshan_levels"]
+    decide = task(deployed, case, "decide")
+    assert decide["lane"] == GROUP
+    do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["warning", "suspend_enforcement"]),
+                                          person("孙丽", "法制科", "L2", ["circulated_criticism"])))
+    shown = cases.show_case(deployed, case)
+    data = shown["data"]
+    assert data["disqualified_persons"] == [
+        {"person": "刘伟", "unit": "执法一科", "year": 2026, "no_advanced_award": True, "no_promotion": True,
+         "basis": "明山 第十五条", "decision_document_no": "明过决〔2026〕3号"},
+        {"person": "孙丽", "unit": "法制科", "year": 2026, "no_advanced_award": True, "no_promotion": True,
+         "basis": "明山 第十五条", "decision_document_no": "明过决〔2026〕3号"}]
+    assert data["disqualified_units"] == [
+        {"unit": "执法一科", "year": 2026, "no_advanced_rating": True, "basis": "明山 第十五条",
+         "decision_document_no": "明过决〔2026〕3号"},
+        {"unit": "法制科", "year": 2026, "no_advanced_rating": True, "basis": "明山 第十五条",
+         "decision_document_no": "明过决〔2026〕3号"}]
+    assert data["appealable_persons"] == ["刘伟"]            # 警告 is a 政纪处分; 通报批评 is not (第十三条)
+    assert [t["element"] for t in ready(deployed, case)] == ["appeal_status"]
+
+    do(deployed, case, "appeal_status", {"appeal_filed": True, "appellant": "刘伟", "appeal_filed_on": "2026-10-30",
+                                         "appeal_body": "区监察委员会", "appeal_grounds": "处分过重。"})
+    done = do(deployed, case, "appeal_outcome", {"appeal_outcome": "upheld", "appeal_decided_on": "2026-11-20",
+                                                 "appeal_decision_body": "区监察委员会"})
+    assert done["status"] == "completed"
+    shown = cases.show_case(deployed, case)
+    assert shown["data"]["appeal_outcome"] == "upheld" and shown["data"]["person_decisions"][0]["level"] == "L3"
+    assert path(deployed, case)[-4:] == ["appeal_status", "gw_appeal", "appeal_outcome", "end_appeal"]
+    assert shown["timers"] == [] and shown["overdue"] is False   # 明山 sets no numeric deadline at all
+
+
+def test_referral_20_not_filed_ends_the_case(deployed: Database) -> None:
+    """第二十条 转报 → 第十七条（1） the office does not open a case → 不予立案 ends it."""
+    case = start(deployed, "referral")
+    assert [t["element"] for t in ready(deployed, case)] == ["referral"]
+    do(deployed, case, "referral", REFERRAL)
+    do(deployed, case, "file_case", filing(filed=False))
+    done = do(deployed, case, "close_not_filed", {"closed_on": "2026-10-08", "reporter_informed": True})
+    assert done["status"] == "completed"
+    assert path(deployed, case) == ["receive", "gw_channel", "referral", "join_channel", "file_case", "gw_file",
+                                    "close_not_filed", "end_not_filed"]
+    assert "disqualified_persons" not in cases.show_case(deployed, case)["data"]
+
+
+def test_exemption_6_ends_the_case_before_any_decision(deployed: Database) -> None:
+    """第六条（7）: the fault was mainly decided by a superior; the group exempts everyone and the case ends, with no
+    处理决定 and no 第十五条 restriction."""
+    case = to_review(deployed, "referral")
+    with pytest.raises(InvalidData):     # an exemption must name the 第六条 item it rests on
+        do(deployed, case, "review", review("exempt", [finding("刘伟", "officer", exempted=True)]))
+    done = do(deployed, case, "review", review(
+        "exempt", [finding("刘伟", "officer", exempted=True, exemption_items=["art6_7"])],
+        exemption_items=["art6_7"]))
+    assert done["status"] == "completed"
+    data = cases.show_case(deployed, case)["data"]
+    assert path(deployed, case)[-3:] == ["review", "gw_pursue", "end_exempt"]
+    assert "person_decisions" not in data and "disqualified_persons" not in data
+
+
+def test_fault_not_established_7_ends_the_case(deployed: Database) -> None:
+    """第七条: the group finds no 过错; the case ends at 过错不成立."""
+    case = to_review(deployed)
+    done = do(deployed, case, "review", review("not_established", fault_nature=[]))
+    assert done["status"] == "completed"
+    assert path(deployed, case)[-1] == "end_not_established"
+
+
+def test_level_1_measures_only_and_no_appeal_without_a_disciplinary_sanction_13(deployed: Database) -> None:
+    """第十二条（1） 性质轻微: only 批评教育 and 责令限期改正 may be chosen (the form refuses a 警告 at L1, and a
+    限期改正 without its date); without a 政纪处分 there is no 第十三条 appeal step and the decision is executed."""
+    case = to_review(deployed)
+    do(deployed, case, "review", review(findings=[finding("刘伟", "officer")]))
+    with pytest.raises(InvalidData):
+        do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L1", ["warning"])))
+    with pytest.raises(InvalidData) as missing:
+        do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L1", ["order_correction"])))
+    assert any(e["path"].endswith("correction_due_on") for e in missing.value.details["errors"])
+    done = do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L1", ["criticism_education",
+                                                                                   "order_correction"],
+                                                         correction_due_on="2026-11-30")))
+    assert done["status"] == "completed"
+    data = cases.show_case(deployed, case)["data"]
+    assert data["appealable_persons"] == []
+    assert data["disqualified_units"] == [{"unit": "执法一科", "year": 2026, "no_advanced_rating": True,
+                                           "basis": "明山 第十五条", "decision_document_no": "明过决〔2026〕3号"}]
+    assert path(deployed, case)[-4:] == ["record_restrictions", "gw_appealable", "join_effective", "end_effective"]
+
+
+@pytest.mark.parametrize("level, measures", [("L4", ["demerit", "transfer"]), ("L5", ["judicial_referral"])])
+def test_levels_4_and_5_offer_their_own_measures_12(deployed: Database, level: str, measures: list[str]) -> None:
+    """第十二条（4） 记过以上处分直至调离、辞退和开除公职; 第十二条（5） 交由司法部门. A level refuses another level's
+    measures; 记过 is a 政纪处分 (appealable), 交司法部门 is not."""
+    case = to_review(deployed)
+    do(deployed, case, "review", review(findings=[finding("刘伟", "officer", aggravating_items=["art11_1"])]))
+    with pytest.raises(InvalidData):
+        do(deployed, case, "decide", decision(person("刘伟", "执法一科", level, ["circulated_criticism"])))
+    do(deployed, case, "decide", decision(person("刘伟", "执法一科", level, measures, aggravated=True)))
+    data = cases.show_case(deployed, case)["data"]
+    assert data["appealable_persons"] == (["刘伟"] if level == "L4" else [])
+    assert data["person_decisions"][0]["measures"] == measures
+
+
+def test_appeal_13_not_filed_leaves_the_decision_in_force(deployed: Database) -> None:
+    """第十三条: the person with a 政纪处分 does not appeal (no appeal period exists, the office records it)."""
+    case = to_review(deployed)
+    do(deployed, case, "review", review(findings=[finding("刘伟", "officer")]))
+    do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["serious_warning"])))
+    with pytest.raises(InvalidData):     # an appeal names who appealed, when and to whom
+        do(deployed, case, "appeal_status", {"appeal_filed": True})
+    done = do(deployed, case, "appeal_status", {"appeal_filed": False, "status_note": "当事人书面表示不申诉。"})
+    assert done["status"] == "completed"
+    assert path(deployed, case)[-3:] == ["gw_appeal", "join_effective", "end_effective"]
+
+
+def test_hearing_18_must_record_what_was_said_and_aggravation_11_3_counts_the_year(deployed: Database) -> None:
+    """第十八条 and 第二条第二款: a hearing that was not waived must record the statement. 第十一条（3）: a person with
+    two earlier faults this year (this one is the third, 含三次) must be marked 从重."""
+    case = start(deployed, "self_report")
+    do(deployed, case, "self_report", SELF_REPORT)
+    do(deployed, case, "file_case", filing())
+    do(deployed, case, "investigate", INVESTIGATION)
+    silent = {"hearings": [{"person": "刘伟", "heard_on": "2026-10-12", "waived": False, "signed": True,
+                            "recorded_by": "办公室 张敏"}]}
+    with pytest.raises(InvalidData):
+        do(deployed, case, "hearing", silent)
+    do(deployed, case, "hearing", HEARING)
+    do(deployed, case, "conclude", CONCLUSION)
+    with pytest.raises(InvalidData):
+        do(deployed, case, "review", review(findings=[finding("刘伟", "officer", prior_faults_this_year=2)]))
+    do(deployed, case, "review", review(findings=[finding("刘伟", "officer", prior_faults_this_year=2,
+                                                          aggravating_items=["art11_3"])]))
+    assert [t["element"] for t in ready(deployed, case)] == ["decide"]
+    assert timers.fire_due(deployed) == 0 and cases.show_case(deployed, case)["timers"] == []
