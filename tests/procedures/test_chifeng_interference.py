@@ -1,0 +1,142 @@
+"""赤峰市应急管理局内部人员干预执法办案记录和责任追究 (bpmn/chifeng_interference.bpmn) walked through the runner.
+
+第五条: the 《内部人员过问案件办理行为登记表》 (who, position, time, place, content, channel) with the evidence each
+channel requires, reported directly to the 主要领导; 第十一条: filed into the 个人廉政档案 and 执法档案; 第九条: the
+interferer's discipline; 第十条: not recording or not truthfully recording → 通报批评, 两次以上 (含本数) → 纪律处分,
+主管领导授意 → 从重. The count of earlier non-recording findings is data given to the task. No deadlines (none in the
+text). SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from runner.core import cases
+from runner.core.errors import InvalidData
+from runner.store.db import Database
+
+PROCESS = "chifeng_interference"
+OFFICER, LEADER, INSPECTION = "办案人员", "主要领导", "派驻纪检监察组"
+USER = "admin"
+
+
+def ready(db: Database, case: int) -> dict[str, dict[str, Any]]:
+    return {t["element"]: t for t in cases.list_tasks(db) if t["case"] == case}
+
+
+def do(db: Database, case: int, element: str, data: dict[str, Any]) -> dict[str, Any]:
+    return cases.complete_task(db, ready(db, case)[element]["id"], data, USER)
+
+
+def ends(db: Database, case: int) -> list[str]:
+    return [e["element"] for e in cases.show_case(db, case)["events"] if e["kind"] == "end_event"]
+
+
+def register(channel: str, **evidence: Any) -> dict[str, Any]:
+    return {"case_no": "赤应急罚〔2026〕18号", "case_name": "某煤矿安全生产违法案", "handling_officer": "赵六",
+            "registered_on": "2026-09-29", "interferer_name": "钱七", "interferer_position": "某科科长",
+            "occurred_at": "2026-09-28 16:20", "place": "办案科室办公室", "content": "要求对当事人从轻处罚。",
+            "channel": channel, "officer_response": "refused", "violation_items": ["cfi7_6"]} | evidence
+
+
+def instruction(**extra: Any) -> dict[str, Any]:
+    return {"instruction": "登记属实，归档。", "instructed_on": "2026-09-30", "violation_confirmed_items": ["cfi7_6"],
+            "refer_interferer": False, "record_truthful": True} | extra
+
+
+FILING = {"archive_entries": [{"person": "钱七", "archive": "integrity", "record_reference": "廉-2026-031"},
+                              {"person": "赵六", "archive": "enforcement", "record_reference": "执-2026-112"}],
+          "filed_on": "2026-10-09", "archive_keeper": "派驻纪检监察组"}
+
+
+def finding(prior: int, instigated: bool = False) -> dict[str, Any]:
+    data = {"officer": "赵六", "interference_case_no": "赤应急罚〔2026〕18号", "finding": "not_recorded",
+            "how_detected": "当事人信访反映", "found_on": "2026-10-12", "prior_non_recording_findings": prior,
+            "supervisor_instigated": instigated}
+    return data | ({"supervisor_name": "孙八"} if instigated else {})
+
+
+NR_FILING = {"archive_entries": [{"person": "赵六", "archive": "enforcement", "record_reference": "执-2026-120"}],
+             "filed_on": "2026-10-20", "archive_keeper": "派驻纪检监察组"}
+
+
+def test_phone_interference_5_registered_with_recording_instructed_and_filed_11(deployed: Database) -> None:
+    """第五条: a phone call must be written down and, where recording was possible, recorded; the form goes straight
+    to the 主要领导; 第十一条: both archives receive an entry (the form refuses a filing that misses one)."""
+    case = cases.start_case(deployed, PROCESS, {}, USER)["case"]
+    assert ready(deployed, case)["register"]["lane"] == OFFICER
+    with pytest.raises(InvalidData):
+        do(deployed, case, "register", register("phone", written_record="电话要求从轻。", recording_possible=True))
+    do(deployed, case, "register", register("phone", written_record="电话要求从轻。", recording_possible=True,
+                                            audio_recording="录音 TEL-0928-01"))
+    assert ready(deployed, case)["instruct"]["lane"] == LEADER
+    do(deployed, case, "instruct", instruction())
+    assert ready(deployed, case)["file"]["lane"] == INSPECTION
+    with pytest.raises(InvalidData):
+        do(deployed, case, "file", FILING | {"archive_entries": FILING["archive_entries"][:1]})
+    done = do(deployed, case, "file", FILING)
+    assert done["status"] == "completed" and ends(deployed, case) == ["end_filed"]
+    shown = cases.show_case(deployed, case)
+    assert shown["data"]["report_kind"] == "registration" and shown["data"]["audio_recording"] == "录音 TEL-0928-01"
+    assert shown["timers"] == []
+
+
+@pytest.mark.parametrize("channel, evidence, missing", [
+    ("electronic", {"electronic_message": "微信截图 WX-0928"}, "electronic_message"),
+    ("paper", {"paper_material": "便笺原件 PAPER-0928"}, "paper_material"),
+    ("oral", {"written_record": "当面要求从轻。", "recording_possible": False}, "written_record")])
+def test_each_channel_5_requires_its_own_evidence(deployed: Database, channel: str, evidence: dict[str, Any],
+                                                  missing: str) -> None:
+    """第五条: 电子信息 → the message; 纸质文字 → the paper; 口头 → a written record (no recording where none was
+    possible)."""
+    case = cases.start_case(deployed, PROCESS, {}, USER)["case"]
+    with pytest.raises(InvalidData) as refused:
+        do(deployed, case, "register", register(channel, **{k: v for k, v in evidence.items() if k != missing}))
+    assert any(e["path"].endswith(missing) for e in refused.value.details["errors"])
+    do(deployed, case, "register", register(channel, **evidence))
+    assert set(ready(deployed, case)) == {"instruct"}
+
+
+def test_interferer_disciplined_9_and_untruthful_record_10_first_time_circulated_criticism(deployed: Database) -> None:
+    """第九条: the 主要领导 refers the interferer, who is disciplined; he also finds the record untruthful: a first
+    finding (no earlier ones) → 第十条 通报批评, then the finding is filed (第十一条)."""
+    case = cases.start_case(deployed, PROCESS, {}, USER)["case"]
+    do(deployed, case, "register", register("electronic", electronic_message="短信截图 SMS-0928"))
+    with pytest.raises(InvalidData):     # an untruthful record must say what was untruthful
+        do(deployed, case, "instruct", instruction(refer_interferer=True, record_truthful=False))
+    do(deployed, case, "instruct", instruction(refer_interferer=True, record_truthful=False,
+                                               untruthful_reason="漏记了当面转递的材料。"))
+    do(deployed, case, "file", FILING)
+    do(deployed, case, "discipline_interferer", {"interferer_name": "钱七", "consequence": "consequence",
+                                                 "discipline": "党内警告", "judicial_referral": False,
+                                                 "handled_on": "2026-10-15"})
+    assert set(ready(deployed, case)) == {"non_recording"}
+    do(deployed, case, "non_recording", finding(prior=0) | {"finding": "untruthful"})
+    assert set(ready(deployed, case)) == {"criticism"}
+    do(deployed, case, "criticism", {"criticism_document_no": "赤应急通报〔2026〕3号", "criticised_on": "2026-10-16",
+                                     "criticism_scope": "局机关各科室"})
+    done = do(deployed, case, "file_non_recording", NR_FILING)
+    assert done["status"] == "completed" and ends(deployed, case)[-1] == "end_non_recording"
+    assert "officer_discipline" not in [t["element"] for t in cases.show_case(deployed, case)["tasks"]]
+
+
+def test_not_recorded_10_second_time_disciplined_and_instigating_supervisor_aggravated(deployed: Database) -> None:
+    """第十条: a case started for non-recording (report_kind = "non_recording"); one earlier finding makes this the
+    second (两次以上 includes two) → 纪律处分; the 主管领导 told him not to record → 从重追究主管领导责任."""
+    case = cases.start_case(deployed, PROCESS, {"report_kind": "non_recording"}, USER)["case"]
+    assert set(ready(deployed, case)) == {"non_recording"}
+    with pytest.raises(InvalidData):     # an instigating supervisor must be named
+        do(deployed, case, "non_recording", finding(prior=1, instigated=True) | {"supervisor_name": ""})
+    do(deployed, case, "non_recording", finding(prior=1, instigated=True))
+    assert set(ready(deployed, case)) == {"officer_discipline"}
+    do(deployed, case, "officer_discipline", {"officer_discipline": "记过", "discipline_basis": "civil_service",
+                                              "disciplined_on": "2026-10-18"})
+    assert set(ready(deployed, case)) == {"supervisor_aggravated"}
+    do(deployed, case, "supervisor_aggravated", {"supervisor_measure": "从重给予记大过处分",
+                                                 "supervisor_handled_on": "2026-10-19"})
+    done = do(deployed, case, "file_non_recording", NR_FILING)
+    assert done["status"] == "completed"
+    path = [e["element"] for e in cases.show_case(deployed, case)["events"] if e["kind"] in ("gateway", "end_event")]
+    assert path == ["gw_kind", "join_non_recording", "gw_count", "join_sanction", "gw_supervisor", "join_supervisor",
+                    "end_non_recording"]
