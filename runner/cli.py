@@ -226,8 +226,9 @@ def users_demo() -> None:
     with _db().write() as session:
         users.seed_demo(session)
         session.commit()
-    _emit({"password": users.DEMO_PASSWORD,
-           "users": [{"user": name, "name": display, "roles": roles} for name, display, roles in users.DEMO_USERS]})
+    click.echo(f"demo accounts (password \"{users.DEMO_PASSWORD}\"):")
+    for name, display, roles in users.DEMO_USERS:
+        click.echo(f"  {name:<11} {display}  [{'、'.join(roles)}]")
 
 
 @users_group.command("add")

@@ -12,15 +12,34 @@ from ..store.models import User
 ADMIN = "admin"
 DEMO_PASSWORD = "wenze"
 
-# Demo staff for `scripts/run`: one person per body of the shipped procedures, plus an administrator.
+# Demo staff for `scripts/run`: one person per body (lane) of the shipped procedures, plus an administrator.
 DEMO_USERS = [
     ("admin", "系统管理员", [ADMIN]),
+    # 文水 (民政局)
     ("zonghe", "综合股 王敏", ["综合股/办公室"]),
     ("dangzu", "局党组 李强", ["局党组"]),
     ("diaocha", "调查组 赵磊", ["调查组"]),
     ("beidiaocha", "被调查人 陈晨", ["被调查人"]),
     ("xiangguan", "相关部门 周洁", ["相关部门"]),
     ("jiancha", "监察部门 孙涛", ["上级组织人事部门/监察部门"]),
+    # 盐池 (医疗保障局)
+    ("fazhi", "法制审核机构 马丽", ["局重大执法决定法制审核机构"]),
+    ("jubangong", "局办公室 杨帆", ["局办公室"]),
+    ("dangzuhui", "局党组会议 秘书 何静", ["局党组会议"]),
+    ("renshi", "机关党委、人事办公室 吴刚", ["局机关党委、人事办公室"]),
+    ("sifa", "市政府司法机构 郑伟", ["市政府司法机构"]),
+    ("keshi", "被追究人员所在单位 刘洋", ["被追究人员所在单位和科室"]),
+    # 明山
+    ("lingdaoban", "领导小组办公室 黄磊", ["领导小组办公室"]),
+    ("lingdao", "领导小组 林峰", ["执法过错责任追究领导小组"]),
+    # 赤峰 (应急管理局) and its interference register
+    ("jijian", "派驻纪检监察组 高原", ["派驻纪检监察组"]),
+    ("banan", "办案人员 罗斌", ["办案人员"]),
+    ("zhuyao", "主要领导 宋健", ["主要领导"]),
+    # 复核/申诉 (shared call activity)
+    ("zhuban", "问责案件主办机构 田甜", ["问责案件主办机构"]),
+    ("fuhe", "复核机关 韩冰", ["复核机关"]),
+    ("shensu", "申诉受理机关 冯雪", ["申诉受理机关"]),
 ]
 
 
