@@ -374,3 +374,22 @@ def test_art13_appeal_window_inside_the_call_activity_is_recorded_as_ended(deplo
     case = cases.show_case(deployed, case_id)
     assert timer(case, "timer_appeal_window")["state"] == "fired"
     assert [e["element"] for e in case["events"] if e["kind"] == "period_ended"] == ["timer_appeal_window"]
+
+
+def test_art3_art7_art9_each_body_works_only_its_own_tasks(deployed: Database) -> None:
+    """第三条（局办公室登记、调查）、第七条（法制审核机构确认）、第九条（实施机构）：任务只能由其泳道所代表机构的人员办理。"""
+    from runner.core.errors import Forbidden
+    started = cases.start_case(deployed, PROCESS, {}, "jubangong")
+    case_id = started["case"]
+    task = tasks_by_element(deployed, case_id)["register"][0]
+    with pytest.raises(Forbidden):
+        cases.complete_task(deployed, task["id"], REGISTER, "fazhi")
+    cases.complete_task(deployed, task["id"], REGISTER, "jubangong")
+    cases.complete_task(deployed, tasks_by_element(deployed, case_id)["investigate"][0]["id"], investigation(),
+                        "jubangong")
+    task = tasks_by_element(deployed, case_id)["confirm_case"][0]
+    with pytest.raises(Forbidden):
+        cases.complete_task(deployed, task["id"], confirmation("2026-09-30"), "jubangong")
+    cases.complete_task(deployed, task["id"], confirmation("2026-09-30"), "fazhi")
+    assert [t["element"] for t in cases.list_tasks(deployed, user_name="fazhi")] == ["confirm_blame"]
+    assert cases.list_tasks(deployed, user_name="keshi") == []
