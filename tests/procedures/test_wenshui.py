@@ -1,0 +1,494 @@
+"""文水县民政局 行政过错责任倒查 (bpmn/wenshui_fault_review.bpmn) walked path by path through the runner's use cases.
+
+Every test starts from the real bpmn/ and forms/ (the `deployed` fixture) on SQLite and PostgreSQL, moves the
+ManualClock instead of sleeping, and checks what a case officer would check: who has which task, when each period
+ends (民法典 第二百零一条至第二百零三条 by analogy: the start day is not counted, a last day on a rest day rolls
+forward, the period ends at 24:00 Beijing time), what the timeline says, and how the case ends.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runner.core import cases, holidays, timers
+from runner.core.errors import Conflict, Forbidden, InvalidData
+from runner.store.db import Database
+from tests.conftest import ROOT, SHANGHAI
+
+PROCESS = "wenshui_fault_review"
+OFFICE, PARTY, GROUP, RESPONDENT, DEPARTMENT, APPEAL_BODY = (
+    "综合股/办公室", "局党组", "调查组", "被调查人", "相关部门", "上级组织人事部门/监察部门")
+
+
+def at(day: str, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    """An instant in Beijing time."""
+    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute, second=second, tzinfo=SHANGHAI)
+
+
+def utc(instant: dt.datetime) -> str:
+    """How the runner reports an instant (timer due_at): ISO in UTC."""
+    return instant.astimezone(dt.timezone.utc).isoformat()
+
+
+def just_after_last_day(last_day: str) -> dt.datetime:
+    """One second after 24:00 of `last_day` (第二百零三条: the last day ends at 24:00)."""
+    return at(last_day) + dt.timedelta(days=1, seconds=1)
+
+
+# ------------------------------------------------------------------------------------------------ form data
+
+def intake(received_on: str) -> dict[str, Any]:
+    return {"received_on": received_on, "source": "complaint", "reporter_name": "张某",
+            "persons_concerned": ["陈晨"], "alleged_fault_items": ["art7_7"],
+            "case_summary": "投诉执法人员未告知陈述申辩权即作出处罚。"}
+
+
+def review(on: str) -> dict[str, Any]:
+    return {"preliminary_finding": "投诉事项基本属实，涉嫌第七条（七）违反法定程序进行处罚。",
+            "recommend_filing": True, "review_completed_on": on, "reported_to_party_group_on": on}
+
+
+def filing(decided_on: str, filed: bool = True) -> dict[str, Any]:
+    data = {"file_case": filed, "filing_decided_on": decided_on,
+            "filing_reasons": "初步审查认定事实清楚，决定立案。" if filed else "不属于行政过错，不予立案。"}
+    return data | ({"filed_on": decided_on} if filed else {})
+
+
+def member(name: str, **declared: bool) -> dict[str, Any]:
+    return {"member_name": name, "member_post": "民政局法规股 干部", "member_role": "member",
+            "is_party": False, "is_relative": False, "has_other_interest": False} | declared
+
+
+def group(on: str, *members: dict[str, Any]) -> dict[str, Any]:
+    return {"group_formed_on": on, "investigation_group": list(members) or [member("赵磊", member_role="leader")]}
+
+
+def investigation(on: str) -> dict[str, Any]:
+    return {"facts_found": "承办人未履行告知程序。", "evidence_list": ["处罚决定书", "询问笔录"], "act_mode": "direct",
+            "officer_name": "陈晨", "officer_concealed": False, "reviewer_intent": False,
+            "reviewer_changed_correct": False, "approver_changed_correct": False, "participants": [],
+            "aggravation_refused_correction": False, "aggravation_retaliation": False,
+            "aggravation_abuse_of_power": False, "aggravation_serious_harm": False,
+            "leniency_admitted_corrected": True, "leniency_minor_no_impact": False,
+            "leniency_no_harm_remedied": False, "investigation_completed_on": on}
+
+
+def statement(on: str) -> dict[str, Any]:
+    return {"respondent_name": "陈晨", "statement_mode": "written", "statement_text": "承认未告知，已主动纠正。",
+            "statement_on": on}
+
+
+def report(on: str, reward: bool = False) -> dict[str, Any]:
+    data = {"investigation_result": "陈晨违反法定程序进行处罚。", "respondent_opinion": "承认并已纠正。",
+            "handling_proposal": "责令做出书面检查。", "report_submitted_on": on, "reward_eligible": reward}
+    if reward:
+        data["reward_nominees"] = [{"person": "王敏", "conduct": "discovered", "conduct_detail": "复查案卷时及时发现。"}]
+    return data
+
+
+def decision(decided_on: str, delivered_on: str) -> dict[str, Any]:
+    return {"decision_document_no": "文民责〔2026〕1号", "decision_summary": "责令陈晨做出书面检查。",
+            "person_decisions": [{"person": "陈晨", "responsibility": "responsible", "severity_adjustment": "lighter",
+                                  "measures": ["written_self_criticism"], "party_discipline_referral": False,
+                                  "criminal_referral": False, "compensation_recovery": False}],
+            "decided_on": decided_on, "delivered_on": delivered_on}
+
+
+def appeal(on: str) -> dict[str, Any]:
+    return {"appeal_filed": True, "appellant": "陈晨", "appeal_filed_on": on, "appeal_addressee": "supervision",
+            "appeal_grounds": "处理过重。"}
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+def ready(db: Database, case_id: int, element: str | None = None) -> list[dict[str, Any]]:
+    return [t for t in cases.list_tasks(db) if t["case"] == case_id and element in (None, t["element"])]
+
+
+def the_task(db: Database, case_id: int, element: str) -> dict[str, Any]:
+    found = ready(db, case_id, element)
+    assert len(found) == 1, (element, [t["element"] for t in ready(db, case_id)])
+    return found[0]
+
+
+def complete(db: Database, case_id: int, element: str, data: dict[str, Any], user: str) -> dict[str, Any]:
+    return cases.complete_task(db, the_task(db, case_id, element)["id"], data, user)
+
+
+def timer(case: dict[str, Any], element: str, state: str | None = None) -> dict[str, Any]:
+    found = [t for t in case["timers"] if t["element"] == element and state in (None, t["state"])]
+    assert len(found) == 1, (element, case["timers"])
+    return found[0]
+
+
+def events(case: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e for e in case["events"] if e["kind"] == kind]
+
+
+def ended_at(case: dict[str, Any]) -> list[str]:
+    return [e["element"] for e in events(case, "end_event")]
+
+
+def open_case(db: Database, received_on: str = "2026-09-29") -> int:
+    """受理登记 done: the case waits for the 初步审查 (第十五条)."""
+    started = cases.start_case(db, PROCESS, {}, "zonghe")
+    assert [(t["element"], t["lane"]) for t in started["ready_tasks"]] == [("intake", OFFICE)]
+    complete(db, started["case"], "intake", intake(received_on), "zonghe")
+    return started["case"]
+
+
+def filed_case(db: Database, filed_on: str, received_on: str = "2026-09-29") -> int:
+    """Received, reviewed, filed and the group formed: the 调查 sub-process runs (第十五条、第十六条)."""
+    case_id = open_case(db, received_on)
+    complete(db, case_id, "preliminary_review", review(received_on), "zonghe")
+    complete(db, case_id, "decide_filing", filing(filed_on), "dangzu")
+    complete(db, case_id, "form_investigation_group", group(filed_on), "dangzu")
+    return case_id
+
+
+def decided_case(db: Database, day: str, reward: bool = False) -> int:
+    """Received, filed, investigated, heard, reported and decided on `day` (the clock's day); the decision is
+    delivered that day, so the 申诉期 runs from it (第十八条、第十九条). With a reward the decision is left open."""
+    case_id = filed_case(db, day, received_on=day)
+    complete(db, case_id, "investigate", investigation(day), "diaocha")
+    complete(db, case_id, "statement", statement(day), "beidiaocha")
+    complete(db, case_id, "write_report", report(day, reward), "diaocha")
+    if not reward:
+        complete(db, case_id, "decide", decision(day, day), "xiangguan")
+    return case_id
+
+
+# ------------------------------------------------------------------------------------------------ paths
+
+def test_art15_party_group_decides_not_to_file_and_the_office_closes_the_case(deployed: Database) -> None:
+    """第十五条：综合股/办公室初步审查，报局党组决定是否立案；不予立案的，登记结案。"""
+    case_id = open_case(deployed)
+    assert the_task(deployed, case_id, "preliminary_review")["lane"] == OFFICE
+    with pytest.raises(Forbidden):                         # the review belongs to 综合股/办公室
+        complete(deployed, case_id, "preliminary_review", review("2026-09-29"), "dangzu")
+    complete(deployed, case_id, "preliminary_review", review("2026-09-29"), "zonghe")
+    assert the_task(deployed, case_id, "decide_filing")["lane"] == PARTY
+    complete(deployed, case_id, "decide_filing", filing("2026-09-30", filed=False), "dangzu")
+    assert the_task(deployed, case_id, "close_not_filed")["lane"] == OFFICE
+    done = complete(deployed, case_id, "close_not_filed", {"not_filed_closed_on": "2026-09-30",
+                                                           "not_filed_notice": "已电话告知投诉人。"}, "zonghe")
+    assert done["status"] == "completed" and done["ready_tasks"] == [] and done["overdue"] is False
+
+    case = cases.show_case(deployed, case_id)
+    assert ended_at(case) == ["end_not_filed"]
+    assert case["data"]["file_case"] is False and case["data"]["not_filed_closed_on"] == "2026-09-30"
+    # the 5-day review's deadline and reminder were withdrawn when the review was done in time
+    assert {t["element"]: t["state"] for t in case["timers"]} == {
+        "timer_preliminary_review": "cancelled", "timer_preliminary_review_reminder": "cancelled"}
+    assert not events(case, "deadline_passed") and not events(case, "deadline_reminder")
+
+
+def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_and_appeal(
+        deployed: Database) -> None:
+    """第十五条立案、成立调查组（第十六条回避）→ 调查 → 第十八条被调查人陈述、调查报告、处理决定 → 第十九条申诉及其处理。"""
+    case_id = open_case(deployed)
+    complete(deployed, case_id, "preliminary_review", review("2026-09-29"), "zonghe")
+    complete(deployed, case_id, "decide_filing", filing("2026-09-30"), "dangzu")
+
+    # 第十六条: a relative of the person concerned may not sit on the group; the refusal says why, nothing changes
+    form_group = the_task(deployed, case_id, "form_investigation_group")
+    before = cases.show_case(deployed, case_id)
+    with pytest.raises(InvalidData) as refused:
+        cases.complete_task(deployed, form_group["id"],
+                            group("2026-09-30", member("赵磊", member_role="leader"), member("陈小明", is_relative=True)),
+                            "dangzu")
+    error = next(e for e in refused.value.details["errors"] if e["path"] == "investigation_group/1/is_relative")
+    assert "第十六条" in error["reason"] and "亲属" in error["reason"]
+    after = cases.show_case(deployed, case_id)
+    assert (after["events"], after["tasks"], after["data"]) == (before["events"], before["tasks"], before["data"])
+    assert ready(deployed, case_id) == [form_group]
+
+    cases.complete_task(deployed, form_group["id"], group("2026-09-30", member("赵磊", member_role="leader")), "dangzu")
+    # one 30-day deadline and one reminder on the 调查 sub-process, counted from 立案 (第十五条)
+    case = cases.show_case(deployed, case_id)
+    deadline = timer(case, "timer_investigation", "armed")
+    assert (deadline["kind"], deadline["soft"], deadline["start"], deadline["last_day"]) == (
+        "deadline", True, "2026-09-30", "2026-10-30")
+    assert timer(case, "timer_investigation_reminder", "armed")["due_at"] == utc(at("2026-10-29"))
+    assert len([t for t in case["timers"] if t["state"] == "armed"]) == 2
+
+    # inside the sub-process every task keeps its own body's lane
+    investigate = the_task(deployed, case_id, "investigate")
+    assert investigate["lane"] == GROUP
+    with pytest.raises(Forbidden):
+        cases.complete_task(deployed, investigate["id"], investigation("2026-10-12"), "beidiaocha")
+    cases.complete_task(deployed, investigate["id"], investigation("2026-10-12"), "diaocha")
+    hearing = the_task(deployed, case_id, "statement")
+    assert hearing["lane"] == RESPONDENT                    # 第十八条: the person explains their own conduct
+    with pytest.raises(Forbidden):
+        cases.complete_task(deployed, hearing["id"], statement("2026-10-13"), "diaocha")
+    cases.complete_task(deployed, hearing["id"], statement("2026-10-13"), "beidiaocha")
+    assert the_task(deployed, case_id, "write_report")["lane"] == GROUP
+    complete(deployed, case_id, "write_report", report("2026-10-14"), "diaocha")
+
+    case = cases.show_case(deployed, case_id)
+    assert {t["element"]: t["state"] for t in case["timers"]} == {
+        "timer_preliminary_review": "cancelled", "timer_preliminary_review_reminder": "cancelled",
+        "timer_investigation": "cancelled", "timer_investigation_reminder": "cancelled"}
+    assert case["data"]["respondent_opinion"] == "承认并已纠正。"   # the report's data left the sub-process
+
+    assert the_task(deployed, case_id, "decide")["lane"] == DEPARTMENT
+    complete(deployed, case_id, "decide", decision("2026-10-20", "2026-10-21"), "xiangguan")
+    window = timer(cases.show_case(deployed, case_id), "timer_appeal_window", "armed")
+    assert (window["kind"], window["start"], window["last_day"]) == ("period_end", "2026-10-21", "2026-11-20")
+
+    assert the_task(deployed, case_id, "register_appeal")["lane"] == RESPONDENT
+    complete(deployed, case_id, "register_appeal", appeal("2026-11-02"), "beidiaocha")
+    assert the_task(deployed, case_id, "record_appeal_outcome")["lane"] == APPEAL_BODY
+    done = complete(deployed, case_id, "record_appeal_outcome",
+                    {"appeal_outcome": "upheld", "appeal_decided_on": "2026-12-01", "appeal_decided_by": "supervision"},
+                    "jiancha")
+    assert done["status"] == "completed" and done["overdue"] is False
+
+    case = cases.show_case(deployed, case_id)
+    assert ended_at(case) == ["investigation_end", "end_appeal_concluded"]
+    assert timer(case, "timer_appeal_window")["state"] == "cancelled"
+    assert [(e["element"], e["actor"]) for e in events(case, "task_completed")] == [
+        ("intake", "zonghe"), ("preliminary_review", "zonghe"), ("decide_filing", "dangzu"),
+        ("form_investigation_group", "dangzu"), ("investigate", "diaocha"), ("statement", "beidiaocha"),
+        ("write_report", "diaocha"), ("decide", "xiangguan"), ("register_appeal", "beidiaocha"),
+        ("record_appeal_outcome", "jiancha")]
+    assert case["data"]["appeal_outcome"] == "upheld"
+
+
+@pytest.mark.parametrize("delivered_on, calendar_end, last_day", [
+    ("2026-09-29", "2026-10-29", "2026-10-29"),      # a Thursday: no roll-forward
+    ("2026-10-01", "2026-10-31", "2026-11-02"),      # Sat 10-31 is a rest day: the window ends Mon 11-02
+    ("2026-09-07", "2026-10-07", "2026-10-08"),      # 10-07 is 国庆: the window ends Thu 10-08
+])
+def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_closes(
+        deployed: Database, clock, delivered_on: str, calendar_end: str, last_day: str) -> None:
+    """第十九条：接到处理决定后 30 日内可申诉；期满未申诉，处理决定生效（民法典第二百零一条、第二百零三条计算）。"""
+    clock.set(at(delivered_on, 9))
+    case_id = decided_case(deployed, delivered_on)
+    window = timer(cases.show_case(deployed, case_id), "timer_appeal_window", "armed")
+    assert window["last_day"] == last_day
+    assert window["rolled_from"] == (calendar_end if calendar_end != last_day else None)
+    assert window["due_at"] == utc(at(last_day) + dt.timedelta(days=1))
+
+    clock.set(at(last_day, 23, 59, 59))                   # the last day runs to 24:00: still open
+    assert timers.fire_due(deployed) == 0
+    assert the_task(deployed, case_id, "register_appeal")["lane"] == RESPONDENT
+
+    clock.set(just_after_last_day(last_day))
+    assert timers.fire_due(deployed) == 1
+    case = cases.show_case(deployed, case_id)
+    assert case["status"] == "completed"
+    assert ended_at(case) == ["investigation_end", "end_decision_effective"]
+    assert case["overdue"] is False                        # a closing window is not a missed obligation
+    closed = events(case, "period_ended")
+    assert [(e["element"], e["last_day"]) for e in closed] == [("timer_appeal_window", last_day)]
+    assert [e["element"] for e in events(case, "task_cancelled")] == ["register_appeal"]
+    assert ready(deployed, case_id) == []
+
+
+def test_art15_preliminary_review_5_days_rolls_over_national_day_reminds_then_goes_overdue(
+        deployed: Database, clock) -> None:
+    """第十五条：5 日内初步审查。9-29 收到 → 10-04 落在国庆假期，顺延至 10-08（domain.md §X.7.7）；届满前一个工作日
+    （9-30）提醒综合股/办公室；10-09 00:00 起逾期：案件标记逾期，综合股/办公室和局党组各得一项督办，初步审查仍可完成。"""
+    case_id = open_case(deployed, "2026-09-29")
+    case = cases.show_case(deployed, case_id)
+    deadline = timer(case, "timer_preliminary_review")
+    assert (deadline["kind"], deadline["soft"], deadline["unit"], deadline["period"]) == (
+        "deadline", False, "calendar_days", 5)
+    assert (deadline["last_day"], deadline["rolled_from"], deadline["provisional"]) == (
+        "2026-10-08", "2026-10-04", False)
+    assert deadline["due_at"] == utc(at("2026-10-09"))
+    reminder = timer(case, "timer_preliminary_review_reminder")
+    assert (reminder["kind"], reminder["last_day"]) == ("reminder", "2026-10-08")
+    assert reminder["due_at"] == utc(at("2026-09-30"))   # Wed 9-30: the working day before 10-08
+
+    clock.set(at("2026-09-29", 23, 59, 59))
+    assert timers.fire_due(deployed) == 0
+    clock.set(at("2026-09-30", 0, 0, 1))
+    assert timers.fire_due(deployed) == 1
+    case = cases.show_case(deployed, case_id)
+    assert case["overdue"] is False
+    assert [e["element"] for e in events(case, "deadline_reminder")] == ["timer_preliminary_review_reminder"]
+    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [
+        ("preliminary_review", OFFICE), ("remind_preliminary_review_due", OFFICE)]
+    complete(deployed, case_id, "remind_preliminary_review_due",
+             {"review_due_noted_on": "2026-09-30", "review_due_plan": "10-08 前报局党组。"}, "zonghe")
+
+    clock.set(at("2026-10-08", 23, 59, 59))               # 国庆 is over, the last day runs to 24:00
+    assert timers.fire_due(deployed) == 0
+    assert cases.show_case(deployed, case_id)["overdue"] is False
+
+    clock.set(just_after_last_day("2026-10-08"))
+    assert timers.fire_due(deployed) == 1
+    case = cases.show_case(deployed, case_id)
+    assert case["overdue"] is True and case["status"] == "running"
+    passed = events(case, "deadline_passed")
+    assert [(e["element"], e["last_day"], e["soft"]) for e in passed] == [
+        ("timer_preliminary_review", "2026-10-08", False)]
+    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
+        ("preliminary_review", OFFICE), ("supervise_preliminary_review", PARTY), ("urge_preliminary_review", OFFICE)]
+
+    # the review can still be done late: the case goes on to the 局党组 and stays marked overdue
+    complete(deployed, case_id, "preliminary_review", review("2026-10-09"), "zonghe")
+    complete(deployed, case_id, "urge_preliminary_review",
+             {"review_reminder_handled_on": "2026-10-09", "review_delay_reason": "国庆假期后材料未齐。"}, "zonghe")
+    done = complete(deployed, case_id, "supervise_preliminary_review",
+                    {"review_supervised_on": "2026-10-09", "review_supervision_measures": "约谈综合股负责人。"}, "dangzu")
+    assert done["overdue"] is True
+    assert [t["element"] for t in done["ready_tasks"]] == ["decide_filing"]
+    case = cases.show_case(deployed, case_id)
+    assert ended_at(case) == ["end_preliminary_review_due_noted", "end_preliminary_review_urged",
+                              "end_preliminary_review_supervised"]
+
+
+def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day_review_does_not(
+        deployed: Database, clock) -> None:
+    """第十五条：「调查组工作一般应在立案后 30 日内结束」——「一般」：可说明理由延长（timer 与提醒一起顺延，理由记入时间线）；
+    「5 日内进行初步审查」是固定期限，不能延长。9-07 立案 → 10-07 国庆 → 10-08；延长 10 日 → 10-17（周六）→ 10-19。"""
+    clock.set(at("2026-09-07", 9))
+    case_id = filed_case(deployed, "2026-09-07", received_on="2026-09-07")
+    clock.set(at("2026-09-29", 10))
+    case = cases.show_case(deployed, case_id)
+    deadline = timer(case, "timer_investigation", "armed")
+    assert (deadline["kind"], deadline["soft"], deadline["start"], deadline["last_day"], deadline["rolled_from"]) == (
+        "deadline", True, "2026-09-07", "2026-10-08", "2026-10-07")
+    assert timer(case, "timer_investigation_reminder", "armed")["due_at"] == utc(at("2026-09-30"))
+
+    with pytest.raises(Forbidden):                         # the responsible body (调查组) asks for the extension
+        holidays.extend_deadline(deployed, case_id, "timer_investigation", 10, "需调取外地证据。", "zonghe")
+    extended = holidays.extend_deadline(deployed, case_id, "timer_investigation", 10,
+                                        "需调取外地证据，经局党组同意延长 10 日。", "diaocha")
+    assert extended["last_day"] == "2026-10-19"
+
+    case = cases.show_case(deployed, case_id)
+    deadline = timer(case, "timer_investigation", "armed")
+    assert (deadline["period"], deadline["extended_by"], deadline["last_day"], deadline["rolled_from"]) == (
+        40, 10, "2026-10-19", "2026-10-17")
+    assert deadline["due_at"] == utc(at("2026-10-20"))
+    reminder = timer(case, "timer_investigation_reminder", "armed")
+    assert (reminder["last_day"], reminder["due_at"]) == ("2026-10-19", utc(at("2026-10-16")))
+    [record] = events(case, "deadline_extended")
+    assert (record["element"], record["actor"], record["extra"], record["unit"], record["last_day"]) == (
+        "timer_investigation", "diaocha", 10, "calendar_days", "2026-10-19")
+    assert record["reason"] == "需调取外地证据，经局党组同意延长 10 日。"
+
+    # the original dates pass quietly; the moved reminder and deadline fire on the new dates
+    clock.set(just_after_last_day("2026-10-08"))
+    assert timers.fire_due(deployed) == 0
+    clock.set(at("2026-10-16", 0, 0, 1))
+    assert timers.fire_due(deployed) == 1
+    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [
+        ("investigate", GROUP), ("remind_investigation_due", GROUP)]
+    clock.set(just_after_last_day("2026-10-19"))
+    assert timers.fire_due(deployed) == 1
+    case = cases.show_case(deployed, case_id)
+    assert case["overdue"] is True
+    assert [(e["element"], e["last_day"], e["soft"]) for e in events(case, "deadline_passed")] == [
+        ("timer_investigation", "2026-10-19", True)]
+    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
+        ("investigate", GROUP), ("remind_investigation_due", GROUP), ("supervise_investigation", PARTY),
+        ("urge_investigation", GROUP)]
+    complete(deployed, case_id, "urge_investigation",
+             {"investigation_reminder_handled_on": "2026-10-20", "investigation_delay_reason": "证据仍未调取到位。"},
+             "diaocha")
+    complete(deployed, case_id, "supervise_investigation",
+             {"investigation_supervised_on": "2026-10-20", "investigation_supervision_measures": "限期 10-30 前结束。"},
+             "dangzu")
+    complete(deployed, case_id, "investigate", investigation("2026-10-21"), "diaocha")
+    assert [t["element"] for t in ready(deployed, case_id)] == ["remind_investigation_due", "statement"]
+
+    # a fixed deadline: the 5-day preliminary review of another case cannot be extended
+    clock.set(at("2026-10-21", 9))
+    other = open_case(deployed, "2026-10-20")
+    with pytest.raises(Conflict, match="fixed by the regulation"):
+        holidays.extend_deadline(deployed, other, "timer_preliminary_review", 5, "材料较多。", "zonghe")
+    assert timer(cases.show_case(deployed, other), "timer_preliminary_review")["last_day"] == "2026-10-26"
+    assert not events(cases.show_case(deployed, other), "deadline_extended")
+
+
+def test_art19_an_appeal_registered_after_the_window_closed_loses_to_the_window(deployed: Database, clock) -> None:
+    """第十九条：申诉期届满（尚未被定时扫描触发）后才提交的申诉登记得到 Conflict，案件按期满未申诉结束、处理决定生效。"""
+    case_id = decided_case(deployed, "2026-09-29")
+    task = the_task(deployed, case_id, "register_appeal")
+    clock.set(just_after_last_day("2026-10-29"))           # due, but no sweep has run yet
+    with pytest.raises(Conflict, match="deadline fired first"):
+        cases.complete_task(deployed, task["id"], appeal("2026-10-30"), "beidiaocha")
+    case = cases.show_case(deployed, case_id)
+    assert case["status"] == "completed"
+    assert ended_at(case) == ["investigation_end", "end_decision_effective"]
+    assert timer(case, "timer_appeal_window")["state"] == "fired"
+    assert [(e["element"], e["last_day"]) for e in events(case, "period_ended")] == [
+        ("timer_appeal_window", "2026-10-29")]
+    assert next(t for t in case["tasks"] if t["element"] == "register_appeal")["state"] == "cancelled"
+    assert "appeal_filed" not in case["data"]
+    assert timers.fire_due(deployed) == 0                  # nothing left for the sweep
+
+
+def test_art6_a_reward_runs_beside_the_decision_and_both_must_finish(deployed: Database) -> None:
+    """第六条：对及时发现、制止、纠正行政过错有突出表现的工作人员，应给予表彰奖励——与第十八条处理决定并行。"""
+    case_id = decided_case(deployed, "2026-09-29", reward=True)
+    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
+        ("decide", DEPARTMENT), ("reward_nomination", PARTY)]
+    complete(deployed, case_id, "reward_nomination",
+             {"reward_proposals": [{"person": "王敏", "conduct_detail": "复查案卷时及时发现。", "proposed_reward": "通报表扬"}],
+              "reward_nominated_on": "2026-09-30"}, "dangzu")
+    complete(deployed, case_id, "decide", decision("2026-09-30", "2026-09-30"), "xiangguan")
+    complete(deployed, case_id, "register_appeal", {"appeal_filed": False}, "beidiaocha")
+    assert cases.show_case(deployed, case_id)["status"] == "running"      # the reward is not yet recorded
+    done = complete(deployed, case_id, "reward_record",
+                    {"reward_results": [{"person": "王敏", "granted": True, "reward_given": "通报表扬"}],
+                     "reward_decided_on": "2026-10-09"}, "dangzu")
+    assert done["status"] == "completed"
+    case = cases.show_case(deployed, case_id)
+    assert sorted(ended_at(case)) == ["end_decision_effective", "end_reward", "investigation_end"]
+    assert case["data"]["reward_results"][0]["person"] == "王敏"
+
+
+# ------------------------------------------------------------------------------------------------ the CLI
+
+def test_art15_the_not_filed_path_through_the_wenze_command(tmp_path: Path) -> None:
+    """第十五条 不予立案，经 `wenze` 命令行走完（系统时钟：收到日期取北京时间今天）。"""
+    wenze = Path(sys.executable).parent / "wenze"
+    env = {**os.environ, "WENZE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+           "PYTHONPATH": str(ROOT)}
+    env.pop("WENZE_USER", None)
+
+    def run(*args: str) -> Any:
+        done = subprocess.run([str(wenze), *args], env=env, cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done.stdout
+
+    def run_json(*args: str) -> Any:
+        return json.loads(run(*args))
+
+    def complete_via_cli(element: str, data: dict[str, Any], user: str) -> dict[str, Any]:
+        [task] = [t for t in run_json("tasks", "--json") if t["element"] == element]
+        return run_json("complete", task["id"], "--data", json.dumps(data, ensure_ascii=False), "--user", user)
+
+    today = dt.datetime.now(SHANGHAI).date().isoformat()
+    run("migrate")
+    run("users", "demo")
+    assert any(d["process_id"] == PROCESS for d in run_json("deploy"))
+    started = run_json("start", PROCESS, "--user", "zonghe")
+    assert [t["element"] for t in started["ready_tasks"]] == ["intake"]
+    complete_via_cli("intake", intake(today), "zonghe")
+    complete_via_cli("preliminary_review", review(today), "zonghe")
+    complete_via_cli("decide_filing", filing(today, filed=False), "dangzu")
+    done = complete_via_cli("close_not_filed", {"not_filed_closed_on": today}, "zonghe")
+    assert done["status"] == "completed"
+    assert run_json("tasks", "--json") == []
+
+    case = run_json("show", str(started["case"]), "--json")
+    assert case["status"] == "completed" and case["overdue"] is False
+    assert [e["element"] for e in case["events"] if e["kind"] == "end_event"] == ["end_not_filed"]
+    review_deadline = next(t for t in case["timers"] if t["element"] == "timer_preliminary_review")
+    assert review_deadline["start"] == today and review_deadline["state"] == "cancelled"
