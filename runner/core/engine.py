@@ -14,6 +14,7 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
@@ -240,3 +241,11 @@ def lane_of_timer(workflow: BpmnWorkflow, task_id: str) -> str | None:
     # A boundary event's parent is the split that also holds the activity it is attached to.
     activities = [c for c in task.parent.children if not isinstance(c.task_spec, CatchingEvent)]
     return activities[0].task_spec.lane if activities else None
+
+
+def find_task(workflow: BpmnWorkflow, task_id: str) -> Any | None:
+    """A task of the workflow or of any of its sub-processes, or None once the engine pruned it."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        return None

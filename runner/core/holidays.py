@@ -103,7 +103,10 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         calendar, now = work_calendar(session), clock.now()
         same = (target.detail["start"], target.detail["period"], target.detail["unit"])
         for timer in armed:
-            if (timer.detail.get("start"), timer.detail.get("period"), timer.detail.get("unit")) != same:
+            # The deadline itself and the reminders counted from the same period; nothing else moves.
+            own_reminder = timer.detail.get("kind") == "reminder" and \
+                (timer.detail.get("start"), timer.detail.get("period"), timer.detail.get("unit")) == same
+            if timer is not target and not own_reminder:
                 continue
             due, detail = _recomputed({**timer.detail, "period": timer.detail["period"] + extra}, calendar)
             engine.move_timer(workflow, timer.task_id, due)

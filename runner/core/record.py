@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +31,7 @@ def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step
                                        inputs=step.data["inputs"], matched_rules=step.data["matched_rules"],
                                        outputs={"value": step.data["outputs"]}, at=now))
     _sync_tasks(session, case, workflow, now)
-    _sync_timers(session, case, workflow, now, computed)
+    _sync_timers(session, case, workflow, steps, now, computed)
     completed = workflow.is_completed()
     if completed and case.status != "completed":
         session.add(Event(case_id=case.id, at=now, kind="completed", element_id=None, task_id=None, actor=None,
@@ -66,16 +65,25 @@ def _sync_tasks(session: Session, case: Case, workflow: Any, now: dt.datetime) -
 _FIRED_EVENTS = {"deadline": "deadline_passed", "reminder": "deadline_reminder", "period_end": "period_ended"}
 
 
-def _sync_timers(session: Session, case: Case, workflow: Any, now: dt.datetime,
+def _sync_timers(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
                  computed: dict[str, dict[str, Any]]) -> None:
     armed = {str(task.id): (task, due) for task, due in engine.armed_timers(workflow)}
-    known = set()
-    for row in session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.state == "armed")):
-        known.add(row.task_id)
-        if row.task_id in armed:
+    # Timers that fired in this step, including one already past due when reached (it never showed as armed).
+    fired_now = {step.task_id: step for step in steps if step.kind == "timer_fired"}
+    rows = {row.task_id: row for row in
+            session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.state == "armed"))}
+    for task_id, step in fired_now.items():
+        if task_id not in rows and step.data.get("due_at"):
+            due = dt.datetime.fromisoformat(step.data["due_at"])
+            rows[task_id] = Timer(case_id=case.id, task_id=task_id, element_id=step.element_id,
+                                  name=step.data["name"], due_at=due, state="armed",
+                                  detail=computed.get(deadlines.key(due), {}), created_at=now)
+            session.add(rows[task_id])
+    for task_id, row in rows.items():
+        if task_id in armed:
             continue
-        task = workflow.get_task_from_id(UUID(row.task_id)) if UUID(row.task_id) in workflow.tasks else None
-        fired = task is not None and engine.state_name(task) == "COMPLETED"
+        task = engine.find_task(workflow, task_id)
+        fired = task_id in fired_now or (task is not None and engine.state_name(task) == "COMPLETED")
         row.state, row.fired_at = ("fired", now) if fired else ("cancelled", None)
         row.lease_owner = row.lease_until = None
         kind = row.detail.get("kind")
@@ -86,7 +94,7 @@ def _sync_timers(session: Session, case: Case, workflow: Any, now: dt.datetime,
                               data={"name": row.name, "due_at": row.due_at.isoformat(), "fired_at": now.isoformat(),
                                     "last_day": row.detail.get("last_day"), "soft": row.detail.get("soft", False)}))
     for task_id, (task, due) in armed.items():
-        if task_id not in known:
+        if task_id not in rows:
             spec = task.task_spec
             session.add(Timer(case_id=case.id, task_id=task_id, element_id=spec.bpmn_id,
                               name=spec.bpmn_name or spec.bpmn_id, due_at=due, state="armed",

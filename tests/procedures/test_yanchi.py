@@ -195,9 +195,6 @@ def test_art8_worked_example_30_days_from_2026_01_15_end_on_a_make_up_working_sa
     assert "confirm_blame" in tasks                                   # non-interrupting
 
 
-@pytest.mark.xfail(strict=True, reason="runner bug: a deadline already past when its timer is reached fires in the "
-                   "same step; record._sync_timers only records armed timers, so it gets no timer row, no "
-                   "deadline_passed event, and the case is not marked overdue")
 def test_art8_a_deadline_already_past_on_confirmation_marks_the_case_overdue(deployed: Database) -> None:
     """第八条：确认之日起 30 日早已届满的，案件应标记逾期并在时间线上记为「期限届满」。"""
     case_id = confirmed_case(deployed, "2026-01-15")
@@ -362,9 +359,6 @@ def test_art13_appeal_changes_the_decision_and_the_office_adjusts_it_execution_w
         "杨某", "changed", "盐池 第十三条：复核和申诉期间，不停止原处理决定的执行。")
 
 
-@pytest.mark.xfail(strict=True, reason="runner bug: a timer inside a call activity that fires is recorded as "
-                   "'cancelled' (record._sync_timers looks the task up in workflow.tasks only, not in subprocesses), "
-                   "so no period_ended/deadline_passed event is written and the case is never marked overdue")
 def test_art13_appeal_window_inside_the_call_activity_is_recorded_as_ended(deployed: Database, clock) -> None:
     """第十三条：15 日申诉期届满应在案件时间线上记为「申诉期届满」。"""
     case_id = decided_case(deployed, ("杨某", ["circulated_criticism"]))
