@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import clock, deadlines, engine, forms, holidays, users, versions
+from . import clock, engine, forms, step, users, versions
 from .errors import Conflict, NotFound, ScriptError
 from .live import LIVE
 from .record import record_error, sync_case
 from ..store.db import Database
-from ..store.models import Case, DecisionRecord, Event, ProcessVersion, Task, Timer
+from ..store.models import Case, DecisionRecord, Event, FaultRecord, ProcessVersion, Task, Timer
 
 
 def _json_clean(data: Any) -> Any:
@@ -46,7 +46,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
         users.require_lane(user, start_lane, f"starting '{process_id}'")
         try:
-            with deadlines.using(holidays.work_calendar(session)) as computed:
+            with step.scope(session, None, process_id) as scope:
                 steps = engine.advance(workflow)
         except WorkflowException as err:
             raise engine_failure(err) from None
@@ -57,7 +57,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         session.flush()
         session.add(Event(case_id=case.id, at=now, kind="started", element_id=process_id, task_id=None,
                           actor=user.name, data={"version": version.id, "data": _json_clean(data)}))
-        sync_case(session, case, workflow, steps, now, computed)
+        sync_case(session, case, workflow, steps, now, scope)
         summary = case_summary(case, workflow)
         session.commit()
         LIVE.put(db, case.id, case.revision, workflow)
@@ -85,11 +85,11 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         now = clock.now()
         try:
-            with deadlines.using(holidays.work_calendar(session)) as computed:
+            with step.scope(session, case.id, case.process_id) as scope:
                 steps = engine.advance(workflow)      # a deadline that fell due fires before the user acts
                 spiff_task = workflow.get_task_from_id(UUID(task_id))
                 if not engine.is_ready(spiff_task):
-                    sync_case(session, case, workflow, steps, now, computed)
+                    sync_case(session, case, workflow, steps, now, scope)
                     session.commit()
                     raise Conflict(f"task '{task.name}' can no longer be completed: it is "
                                    f"{engine.state_name(spiff_task).lower()} (a deadline fired first)",
@@ -106,7 +106,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         task.state, task.completed_at, task.completed_by = "completed", now, user.name
         session.add(Event(case_id=case.id, at=now, kind="task_completed", element_id=task.element_id,
                           task_id=task_id, actor=user.name, data={"name": task.name, "data": _json_clean(data)}))
-        sync_case(session, case, workflow, steps, now, computed)
+        sync_case(session, case, workflow, steps, now, scope)
         summary = case_summary(case, workflow)
         try:
             session.commit()
@@ -168,6 +168,7 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         tasks = session.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.created_at, Task.id))
         decisions = session.scalars(select(DecisionRecord).where(DecisionRecord.case_id == case_id)
                                     .order_by(DecisionRecord.id))
+        faults = session.scalars(select(FaultRecord).where(FaultRecord.case_id == case_id).order_by(FaultRecord.id))
         return {
             "case": case.id, "process": case.process_id, "version": version.id, "status": case.status,
             "overdue": case.overdue,
@@ -180,6 +181,8 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
             "decisions": [{"at": d.at.isoformat(), "element": d.element_id, "decision": d.decision_id,
                            "table_hash": d.table_hash, "inputs": d.inputs, "matched_rules": d.matched_rules,
                            "outputs": d.outputs["value"]} for d in decisions],
+            "faults": [{"person": f.person, "regulation": f.regulation, "fault_type": f.fault_type,
+                        "confirmed_on": f.confirmed_on.isoformat(), "role": f.role, "grade": f.grade} for f in faults],
             "events": [{"at": e.at.isoformat(), "kind": e.kind, "element": e.element_id, "task": e.task_id,
                         "actor": e.actor, **e.data} for e in events],
         }

@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask
 
-from . import clock, deadlines
+from . import clock, deadlines, faults
 from .decision_tasks import DecisionTaskConverter, register_tables
 from .sandbox import script_engine
 
@@ -79,7 +79,7 @@ def _cached_specs(ref: str) -> Specs:
 _SpecRefWorkflowConverter.specs = staticmethod(_cached_specs)  # type: ignore[assignment]
 
 # The functions designers may call from scripts, conditions and timer expressions.
-FUNCTIONS: dict[str, Callable[..., Any]] = {**deadlines.FUNCTIONS}
+FUNCTIONS: dict[str, Callable[..., Any]] = {**deadlines.FUNCTIONS, **faults.FUNCTIONS}
 ENGINE = script_engine(FUNCTIONS)
 
 

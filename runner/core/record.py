@@ -8,20 +8,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import clock, deadlines, engine
+from .step import StepScope
 from .errors import WenzeError
 from ..store.db import Database
-from ..store.models import Case, DecisionRecord, Event, Task, Timer
+from ..store.models import Case, DecisionRecord, Event, FaultRecord, Task, Timer
 
 
 def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
-              computed: dict[str, dict[str, Any]]) -> None:
-    """`computed` describes the deadlines the timer expressions of this step computed (runner.core.deadlines)."""
+              scope: StepScope) -> None:
+    """`scope` holds what the step's code computed (deadline details) and recorded (confirmed faults)."""
     with session.no_autoflush:
-        _record(session, case, workflow, steps, now, computed)
+        _record(session, case, workflow, steps, now, scope)
 
 
 def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
-            computed: dict[str, dict[str, Any]]) -> None:
+            scope: StepScope) -> None:
     for step in steps:
         session.add(Event(case_id=case.id, at=now, kind=step.kind, element_id=step.element_id,
                           task_id=step.task_id, actor=None, data=step.data))
@@ -30,8 +31,13 @@ def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step
                                        decision_id=step.data["decision_id"], table_hash=step.data["table_hash"],
                                        inputs=step.data["inputs"], matched_rules=step.data["matched_rules"],
                                        outputs={"value": step.data["outputs"]}, at=now))
+    for fault in scope.faults:
+        session.add(FaultRecord(**fault, case_id=case.id, recorded_at=now))
+        session.add(Event(case_id=case.id, at=now, kind="fault_recorded", element_id=None, task_id=None, actor=None,
+                          data={**fault, "confirmed_on": fault["confirmed_on"].isoformat()}))
+    scope.faults.clear()   # a scope spans one step; never insert its records twice
     _sync_tasks(session, case, workflow, now)
-    _sync_timers(session, case, workflow, steps, now, computed)
+    _sync_timers(session, case, workflow, steps, now, scope.computed)
     completed = workflow.is_completed()
     if completed and case.status != "completed":
         session.add(Event(case_id=case.id, at=now, kind="completed", element_id=None, task_id=None, actor=None,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, case as sql_case, func, or_, select, update
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import clock, deadlines, engine, holidays, versions
+from . import clock, engine, step, versions
 from .cases import engine_failure
 from .live import LIVE
 from .record import record_error, sync_case
@@ -64,14 +64,14 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         now = clock.now()
         try:
-            with deadlines.using(holidays.work_calendar(session)) as computed:
+            with step.scope(session, case.id, case.process_id) as scope:
                 steps = engine.advance(workflow)
         except WorkflowException as err:
             case_id = case.id                       # read before rollback expires the objects
             session.rollback()
             record_error(db, case_id, engine_failure(err), None)
             return False
-        sync_case(session, case, workflow, steps, now, computed)
+        sync_case(session, case, workflow, steps, now, scope)
         if timer.state == "armed":          # not yet due by the engine's strict comparison: try again later
             timer.lease_owner = timer.lease_until = None
         session.commit()

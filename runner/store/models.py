@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import JSONDoc, UTCDateTime
@@ -141,3 +141,20 @@ class DecisionRecord(Base):
     matched_rules: Mapped[list[Any]]
     outputs: Mapped[dict[str, Any]]     # {"value": ...}: a dict, list or number depending on the hit policy
     at: Mapped[dt.datetime]
+
+
+class FaultRecord(Base):
+    """A confirmed fault of a person, recorded by a case: what repeat-offence rules count."""
+
+    __tablename__ = "fault_record"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(100))
+    regulation: Mapped[str] = mapped_column(String(40))
+    fault_type: Mapped[str | None] = mapped_column(String(100))    # e.g. the scope-list item 第七条(三)
+    confirmed_on: Mapped[dt.date] = mapped_column(Date)
+    role: Mapped[str | None] = mapped_column(String(40))
+    grade: Mapped[str | None] = mapped_column(String(40))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"))
+    recorded_at: Mapped[dt.datetime]
+
+    __table_args__ = (Index("ix_fault_person", "regulation", "person", "confirmed_on"),)

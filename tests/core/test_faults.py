@@ -1,0 +1,52 @@
+"""Repeat-offence counts come from the fault registry that cases write, never from a typed-in number."""
+from __future__ import annotations
+
+import pytest
+
+from runner.core import cases, faults
+from runner.store.db import Database
+from tests.conftest import FIXTURES, seed
+
+
+@pytest.fixture
+def registry(db: Database, clock) -> Database:
+    seed(db, FIXTURES / "faults")
+    return db
+
+
+def _confirm(db: Database, process: str, person: str, fault_type: str, on: str) -> dict:
+    started = cases.start_case(db, process, {}, "admin")
+    cases.complete_task(db, started["ready_tasks"][0]["id"],
+                        {"person": person, "fault_type": fault_type, "confirmed_on": on}, "admin")
+    return cases.show_case(db, started["case"])
+
+
+def test_wenshui_counts_earlier_faults_of_the_same_type_without_a_window(registry: Database) -> None:
+    """文水 第九条(三)「两次或两次以上发生同类型的行政过错行为」: same type, no time window."""
+    counts = [_confirm(registry, "wenshui_repeat_test", "张三", "第七条(三)", on)["data"]["prior_same_faults"]
+              for on in ("2020-03-01", "2024-05-01", "2026-09-01")]
+    assert counts == [0, 1, 2]
+    other = _confirm(registry, "wenshui_repeat_test", "张三", "第八条(二)", "2026-09-02")
+    assert other["data"]["prior_same_faults"] == 0
+    assert other["faults"] == [{"person": "张三", "regulation": "wenshui", "fault_type": "第八条(二)",
+                                "confirmed_on": "2026-09-02", "role": "officer", "grade": "full"}]
+    assert any(e["kind"] == "fault_recorded" for e in other["events"])
+
+
+def test_jinzhai_counts_only_the_year_before(registry: Database) -> None:
+    """金寨 第十七条(一)「同一责任人员一年内出现两次（含）以上同类过错行为」."""
+    _confirm(registry, "jinzhai_repeat_test", "李四", "第五条(一)", "2025-09-01")
+    _confirm(registry, "jinzhai_repeat_test", "李四", "第五条(一)", "2025-10-15")
+    later = _confirm(registry, "jinzhai_repeat_test", "李四", "第五条(一)", "2026-10-01")
+    assert later["data"]["prior_same_faults"] == 1        # 2025-09-01 lies outside 「一年内」
+
+
+def test_registries_of_different_regulations_do_not_mix(registry: Database) -> None:
+    _confirm(registry, "wenshui_repeat_test", "王五", "x", "2026-01-01")
+    assert _confirm(registry, "jinzhai_repeat_test", "王五", "x", "2026-02-01")["data"]["prior_same_faults"] == 0
+
+
+def test_regulation_keys_follow_the_process_id() -> None:
+    assert faults.regulation_of("chifeng_interference") == "chifeng_interference"
+    assert faults.regulation_of("chifeng_fault_accountability") == "chifeng"
+    assert faults.regulation_of("wenshui_fault_review") == "wenshui"
