@@ -13,7 +13,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from . import clock, engine, forms, step, users, versions
 from .errors import Conflict, NotFound, ScriptError
 from .live import LIVE
-from .record import record_error, sync_case
+from .record import Timeline, record_error, sync_case
 from ..store.db import Database
 from ..store.models import Case, DecisionRecord, Event, FaultRecord, ProcessVersion, Task, Timer
 
@@ -50,14 +50,13 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
                 steps = engine.advance(workflow)
         except WorkflowException as err:
             raise engine_failure(err) from None
-        now = clock.now()
-        case = Case(process_version_id=version.id, process_id=process_id, status="running",
-                    state=engine.dump_workflow(workflow), started_by=user.name, created_at=now, updated_at=now)
+        timeline = Timeline(clock.now())
+        case = Case(process_version_id=version.id, process_id=process_id, status="running", state="",
+                    started_by=user.name, created_at=timeline.now, updated_at=timeline.now)
         session.add(case)
         session.flush()
-        session.add(Event(case_id=case.id, at=now, kind="started", element_id=process_id, task_id=None,
-                          actor=user.name, data={"version": version.id, "data": _json_clean(data)}))
-        sync_case(session, case, workflow, steps, now, scope)
+        timeline.add("started", process_id, actor=user.name, version=version.id, data=_json_clean(data))
+        sync_case(session, case, workflow, steps, timeline, scope)
         summary = case_summary(case, workflow)
         session.commit()
         LIVE.put(db, case.id, case.revision, workflow)
@@ -83,13 +82,13 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         if task.form:
             forms.validate(version.validators[task.form], data)
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
-        now = clock.now()
+        timeline = Timeline(clock.now())
         try:
             with step.scope(session, case.id, case.process_id) as scope:
                 steps = engine.advance(workflow)      # a deadline that fell due fires before the user acts
                 spiff_task = workflow.get_task_from_id(UUID(task_id))
                 if not engine.is_ready(spiff_task):
-                    sync_case(session, case, workflow, steps, now, scope)
+                    sync_case(session, case, workflow, steps, timeline, scope)
                     session.commit()
                     raise Conflict(f"task '{task.name}' can no longer be completed: it is "
                                    f"{engine.state_name(spiff_task).lower()} (a deadline fired first)",
@@ -103,10 +102,9 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
             failure = engine_failure(err)
             record_error(db, case_id, failure, actor)
             raise failure from None
-        task.state, task.completed_at, task.completed_by = "completed", now, user.name
-        session.add(Event(case_id=case.id, at=now, kind="task_completed", element_id=task.element_id,
-                          task_id=task_id, actor=user.name, data={"name": task.name, "data": _json_clean(data)}))
-        sync_case(session, case, workflow, steps, now, scope)
+        task.state, task.completed_at, task.completed_by = "completed", timeline.now, user.name
+        timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=_json_clean(data))
+        sync_case(session, case, workflow, steps, timeline, scope)
         summary = case_summary(case, workflow)
         try:
             session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from . import clock, deadlines, engine
@@ -14,18 +14,39 @@ from ..store.db import Database
 from ..store.models import Case, DecisionRecord, Event, FaultRecord, Task, Timer
 
 
-def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
+class Timeline:
+    """The events of one step, in order, written with one INSERT (the timeline is append-only)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, kind: str, element_id: str | None = None, task_id: str | None = None, actor: str | None = None,
+            **data: Any) -> None:
+        self.rows.append({"at": self.now, "kind": kind, "element_id": element_id, "task_id": task_id,
+                          "actor": actor, "data": data})
+
+    def write(self, session: Session, case_id: int) -> None:
+        if self.rows:
+            session.execute(insert(Event), [row | {"case_id": case_id} for row in self.rows])
+            self.rows.clear()
+
+
+def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], timeline: Timeline,
               scope: StepScope) -> None:
-    """`scope` holds what the step's code computed (deadline details) and recorded (confirmed faults)."""
+    """Write the step: its events (after those already on `timeline`), tasks, timers, records and state.
+
+    `scope` holds what the step's code computed (deadline details) and recorded (confirmed faults)."""
     with session.no_autoflush:
-        _record(session, case, workflow, steps, now, scope)
+        _record(session, case, workflow, steps, timeline, scope)
+    timeline.write(session, case.id)
 
 
-def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
+def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step], timeline: Timeline,
             scope: StepScope) -> None:
+    now = timeline.now
     for step in steps:
-        session.add(Event(case_id=case.id, at=now, kind=step.kind, element_id=step.element_id,
-                          task_id=step.task_id, actor=None, data=step.data))
+        timeline.add(step.kind, step.element_id, step.task_id, **step.data)
         if step.kind == "decision" and "decision_id" in step.data:
             session.add(DecisionRecord(case_id=case.id, task_id=step.task_id, element_id=step.element_id,
                                        decision_id=step.data["decision_id"], table_hash=step.data["table_hash"],
@@ -33,29 +54,26 @@ def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step
                                        outputs={"value": step.data["outputs"]}, at=now))
     for fault in scope.faults:
         session.add(FaultRecord(**fault, case_id=case.id, recorded_at=now))
-        session.add(Event(case_id=case.id, at=now, kind="fault_recorded", element_id=None, task_id=None, actor=None,
-                          data={**fault, "confirmed_on": fault["confirmed_on"].isoformat()}))
+        timeline.add("fault_recorded", **{**fault, "confirmed_on": fault["confirmed_on"].isoformat()})
     scope.faults.clear()   # a scope spans one step; never insert its records twice
-    _sync_tasks(session, case, workflow, now)
-    _sync_timers(session, case, workflow, steps, now, scope.computed)
+    _sync_tasks(session, case, workflow, timeline)
+    _sync_timers(session, case, workflow, steps, timeline, scope.computed)
     completed = workflow.is_completed()
     if completed and case.status != "completed":
-        session.add(Event(case_id=case.id, at=now, kind="completed", element_id=None, task_id=None, actor=None,
-                          data={}))
+        timeline.add("completed")
     case.status = "completed" if completed else "running"
     case.state = engine.dump_workflow(workflow)
     case.updated_at = now
 
 
-def _sync_tasks(session: Session, case: Case, workflow: Any, now: dt.datetime) -> None:
+def _sync_tasks(session: Session, case: Case, workflow: Any, timeline: Timeline) -> None:
     ready = {str(t.id): t for t in engine.ready_user_tasks(workflow)}
     known = set()
     for row in session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "ready")):
         known.add(row.id)
         if row.state == "ready" and row.id not in ready:   # withdrawn by the engine (deadline, cancelled branch)
             row.state = "cancelled"
-            session.add(Event(case_id=case.id, at=now, kind="task_cancelled", element_id=row.element_id,
-                              task_id=row.id, actor=None, data={"name": row.name}))
+            timeline.add("task_cancelled", row.element_id, row.id, name=row.name)
     # The engine gives every activation a fresh task id, so a ready task without an open row is new.
     for task_id, task in ready.items():
         if task_id in known:
@@ -63,16 +81,16 @@ def _sync_tasks(session: Session, case: Case, workflow: Any, now: dt.datetime) -
         spec = task.task_spec
         name = spec.bpmn_name or spec.bpmn_id
         session.add(Task(id=task_id, case_id=case.id, element_id=spec.bpmn_id, name=name, lane=spec.lane,
-                         form=engine.form_of(spec), state="ready", created_at=now))
-        session.add(Event(case_id=case.id, at=now, kind="task_ready", element_id=spec.bpmn_id, task_id=task_id,
-                          actor=None, data={"name": name, "lane": spec.lane}))
+                         form=engine.form_of(spec), state="ready", created_at=timeline.now))
+        timeline.add("task_ready", spec.bpmn_id, task_id, name=name, lane=spec.lane)
 
 
 _FIRED_EVENTS = {"deadline": "deadline_passed", "reminder": "deadline_reminder", "period_end": "period_ended"}
 
 
-def _sync_timers(session: Session, case: Case, workflow: Any, steps: list[engine.Step], now: dt.datetime,
+def _sync_timers(session: Session, case: Case, workflow: Any, steps: list[engine.Step], timeline: Timeline,
                  computed: dict[str, dict[str, Any]]) -> None:
+    now = timeline.now
     armed = {str(task.id): (task, due) for task, due in engine.armed_timers(workflow)}
     # Timers that fired in this step, including one already past due when reached (it never showed as armed).
     fired_now = {step.task_id: step for step in steps if step.kind == "timer_fired"}
@@ -95,10 +113,9 @@ def _sync_timers(session: Session, case: Case, workflow: Any, steps: list[engine
         kind = row.detail.get("kind")
         if fired and kind in _FIRED_EVENTS:
             case.overdue = case.overdue or kind == "deadline"
-            session.add(Event(case_id=case.id, at=now, kind=_FIRED_EVENTS[kind], element_id=row.element_id,
-                              task_id=row.task_id, actor=None,
-                              data={"name": row.name, "due_at": row.due_at.isoformat(), "fired_at": now.isoformat(),
-                                    "last_day": row.detail.get("last_day"), "soft": row.detail.get("soft", False)}))
+            timeline.add(_FIRED_EVENTS[kind], row.element_id, row.task_id, name=row.name,
+                         due_at=row.due_at.isoformat(), fired_at=now.isoformat(),
+                         last_day=row.detail.get("last_day"), soft=row.detail.get("soft", False))
     for task_id, (task, due) in armed.items():
         if task_id not in rows:
             spec = task.task_spec

@@ -18,7 +18,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from . import clock, engine, step, versions
 from .cases import engine_failure
 from .live import LIVE
-from .record import record_error, sync_case
+from .record import Timeline, record_error, sync_case
 from ..store.db import Database
 from ..store.models import Case, Timer
 
@@ -62,7 +62,7 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
             return False
         versions.load(session, case.process_version_id)
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
-        now = clock.now()
+        timeline = Timeline(clock.now())
         try:
             with step.scope(session, case.id, case.process_id) as scope:
                 steps = engine.advance(workflow)
@@ -71,7 +71,7 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
             session.rollback()
             record_error(db, case_id, engine_failure(err), None)
             return False
-        sync_case(session, case, workflow, steps, now, scope)
+        sync_case(session, case, workflow, steps, timeline, scope)
         if timer.state == "armed":          # not yet due by the engine's strict comparison: try again later
             timer.lease_owner = timer.lease_until = None
         session.commit()
