@@ -1,16 +1,15 @@
 """明山 (MS) tables in dmn/: one case per rule row, each citing its article; blame() as a case officer reads it."""
 from __future__ import annotations
 
-import pytest
 
 from runner.core.blame import blame, circumstances
 from runner.core.decisions import evaluate
+from tests.dmn.rows import case_maker, rule_row_tests
 
 DECISIONS = ("mingshan_blame", "mingshan_circumstances", "mingshan_levels")
 
 
-def case(decision: str, rule: str, art: str, cite: str, facts: dict, only: bool = False, **expected):
-    return pytest.param(decision, rule, cite, facts, expected, only, id=f"{rule} [MS {art}]")
+case = case_maker("MS")
 
 
 B, C, L = DECISIONS
@@ -79,15 +78,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("decision, rule, cite, facts, expected, only", CASES)
-def test_rule_row(check_row, decision, rule, cite, facts, expected, only) -> None:
-    check_row(decision, rule, cite, facts, expected, only)
-
-
-def test_every_rule_row_has_exactly_one_case(all_rule_ids) -> None:
-    covered = [p.values[1] for p in CASES]
-    assert len(covered) == len(set(covered))
-    assert set(covered) == all_rule_ids(*DECISIONS)
+test_rule_row, test_every_rule_row_has_exactly_one_case = rule_row_tests(CASES, DECISIONS)
 
 
 def test_mingshan_assigns_no_degrees(tables) -> None:

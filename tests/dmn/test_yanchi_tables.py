@@ -1,16 +1,15 @@
 """盐池 (YC) tables in dmn/: one case per rule row, each citing its article; blame() as a case officer reads it."""
 from __future__ import annotations
 
-import pytest
 
 from runner.core.blame import blame, circumstances
 from runner.core.decisions import evaluate
+from tests.dmn.rows import case_maker, rule_row_tests
 
 DECISIONS = ("yanchi_blame", "yanchi_participant", "yanchi_circumstances", "yanchi_measure_body")
 
 
-def case(decision: str, rule: str, art: str, cite: str, facts: dict, only: bool = False, **expected):
-    return pytest.param(decision, rule, cite, facts, expected, only, id=f"{rule} [YC {art}]")
+case = case_maker("YC")
 
 
 B, P, C, M = DECISIONS
@@ -87,15 +86,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("decision, rule, cite, facts, expected, only", CASES)
-def test_rule_row(check_row, decision, rule, cite, facts, expected, only) -> None:
-    check_row(decision, rule, cite, facts, expected, only)
-
-
-def test_every_rule_row_has_exactly_one_case(all_rule_ids) -> None:
-    covered = [p.values[1] for p in CASES]
-    assert len(covered) == len(set(covered))
-    assert set(covered) == all_rule_ids(*DECISIONS)
+test_rule_row, test_every_rule_row_has_exactly_one_case = rule_row_tests(CASES, DECISIONS)
 
 
 def test_measure_bodies_as_printed(tables) -> None:
