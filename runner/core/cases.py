@@ -56,8 +56,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         session.add(case)
         session.flush()
         timeline.add("started", process_id, actor=user.name, version=version.id, data=_json_clean(data))
-        sync_case(session, case, workflow, steps, timeline, scope)
-        summary = case_summary(case, workflow)
+        summary = case_summary(case, sync_case(session, case, workflow, steps, timeline, scope))
         session.commit()
         LIVE.put(db, case.id, case.revision, workflow)
         return summary
@@ -104,8 +103,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
             raise failure from None
         task.state, task.completed_at, task.completed_by = "completed", timeline.now, user.name
         timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=_json_clean(data))
-        sync_case(session, case, workflow, steps, timeline, scope)
-        summary = case_summary(case, workflow)
+        summary = case_summary(case, sync_case(session, case, workflow, steps, timeline, scope))
         try:
             session.commit()
         except StaleDataError:
@@ -145,13 +143,10 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
         return view
 
 
-def case_summary(case: Case, workflow: Any) -> dict[str, Any]:
-    """What a client needs after a step: the case's status and its ready tasks (read from the workflow)."""
-    ready = [{"id": str(t.id), "case": case.id, "process": case.process_id, "element": t.task_spec.bpmn_id,
-              "name": t.task_spec.bpmn_name or t.task_spec.bpmn_id, "lane": t.task_spec.lane,
-              "form": engine.form_of(t.task_spec)} for t in engine.ready_user_tasks(workflow)]
+def case_summary(case: Case, ready: list[Task]) -> dict[str, Any]:
+    """What a client needs after a step: the case's status and its ready tasks."""
     return {"case": case.id, "process": case.process_id, "status": case.status, "overdue": case.overdue,
-            "ready_tasks": ready}
+            "ready_tasks": [_task_view(task, case.process_id) for task in ready]}
 
 
 def show_case(db: Database, case_id: int) -> dict[str, Any]:

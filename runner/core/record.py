@@ -33,17 +33,19 @@ class Timeline:
 
 
 def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], timeline: Timeline,
-              scope: StepScope) -> None:
+              scope: StepScope) -> list[Task]:
     """Write the step: its events (after those already on `timeline`), tasks, timers, records and state.
 
-    `scope` holds what the step's code computed (deadline details) and recorded (confirmed faults)."""
+    `scope` holds what the step's code computed (deadline details) and recorded (confirmed faults).
+    Returns the case's ready task rows."""
     with session.no_autoflush:
-        _record(session, case, workflow, steps, timeline, scope)
+        ready = _record(session, case, workflow, steps, timeline, scope)
     timeline.write(session, case.id)
+    return ready
 
 
 def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step], timeline: Timeline,
-            scope: StepScope) -> None:
+            scope: StepScope) -> list[Task]:
     now = timeline.now
     for step in steps:
         timeline.add(step.kind, step.element_id, step.task_id, **step.data)
@@ -56,7 +58,7 @@ def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step
         session.add(FaultRecord(**fault, case_id=case.id, recorded_at=now))
         timeline.add("fault_recorded", **{**fault, "confirmed_on": fault["confirmed_on"].isoformat()})
     scope.faults.clear()   # a scope spans one step; never insert its records twice
-    _sync_tasks(session, case, workflow, timeline)
+    ready = _sync_tasks(session, case, workflow, timeline)
     _sync_timers(session, case, workflow, steps, timeline, scope.computed)
     completed = workflow.is_completed()
     if completed and case.status != "completed":
@@ -64,25 +66,28 @@ def _record(session: Session, case: Case, workflow: Any, steps: list[engine.Step
     case.status = "completed" if completed else "running"
     case.state = engine.dump_workflow(workflow)
     case.updated_at = now
+    return ready
 
 
-def _sync_tasks(session: Session, case: Case, workflow: Any, timeline: Timeline) -> None:
+def _sync_tasks(session: Session, case: Case, workflow: Any, timeline: Timeline) -> list[Task]:
     ready = {str(t.id): t for t in engine.ready_user_tasks(workflow)}
-    known = set()
+    rows = {}
     for row in session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "ready")):
-        known.add(row.id)
+        rows[row.id] = row
         if row.state == "ready" and row.id not in ready:   # withdrawn by the engine (deadline, cancelled branch)
             row.state = "cancelled"
             timeline.add("task_cancelled", row.element_id, row.id, name=row.name)
     # The engine gives every activation a fresh task id, so a ready task without an open row is new.
     for task_id, task in ready.items():
-        if task_id in known:
+        if task_id in rows:
             continue
         spec = task.task_spec
         name = spec.bpmn_name or spec.bpmn_id
-        session.add(Task(id=task_id, case_id=case.id, element_id=spec.bpmn_id, name=name, lane=spec.lane,
-                         form=engine.form_of(spec), state="ready", created_at=timeline.now))
+        rows[task_id] = Task(id=task_id, case_id=case.id, element_id=spec.bpmn_id, name=name, lane=spec.lane,
+                             form=engine.form_of(spec), state="ready", created_at=timeline.now)
+        session.add(rows[task_id])
         timeline.add("task_ready", spec.bpmn_id, task_id, name=name, lane=spec.lane)
+    return [rows[task_id] for task_id in ready]
 
 
 _FIRED_EVENTS = {"deadline": "deadline_passed", "reminder": "deadline_reminder", "period_end": "period_ended"}
