@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, session
 
-from ..core import cases, users
+from ..core import cases, holidays, users
 from ..core.errors import Forbidden, InvalidData
 from ..store.db import Database
 
@@ -90,3 +90,13 @@ def get_task(task_id: str) -> Any:
 def complete_task(task_id: str) -> Any:
     body = _body()
     return _woke(jsonify(cases.complete_task(_db(), task_id, body.get("data"), current_user())))
+
+
+@api.post("/cases/<int:case_id>/deadlines/<element_id>/extend")
+def extend_deadline(case_id: int, element_id: str) -> Any:
+    """Extend a soft deadline by {"by": N units, "reason": "…"}; the reason goes on the case timeline."""
+    body = _body()
+    if not isinstance(body.get("by"), int):
+        raise InvalidData("field 'by' (a whole number of the deadline's units) is required", field="by")
+    return _woke(jsonify(holidays.extend_deadline(_db(), case_id, element_id, body["by"], str(body.get("reason", "")),
+                                                  current_user())))

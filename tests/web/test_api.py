@@ -91,3 +91,15 @@ def test_errors_are_clear_json_with_the_right_status(server: str) -> None:
                                {"data": {"who": "x", "received_on": "2026-09-29"}})
     assert status == 409 and body["error"] == "conflict"
     assert office.call("GET", "/api/tasks/unknown")[0] == 404
+
+
+def test_a_fixed_deadline_cannot_be_extended_over_http(server: str) -> None:
+    office = Client(server)
+    office.login("zonghe")
+    case = office.call("POST", "/api/cases", {"process": "mini"})[1]
+    task = case["ready_tasks"][0]
+    office.call("POST", f"/api/tasks/{task['id']}/complete", {"data": {"who": "王敏", "received_on": "2026-09-29"}})
+    assert office.call("POST", f"/api/cases/{case['case']}/deadlines/decide_due/extend", {"by": "x"})[0] == 422
+    status, body = office.call("POST", f"/api/cases/{case['case']}/deadlines/decide_due/extend",
+                               {"by": 3, "reason": "补充材料"})
+    assert status == 409 and "cannot be extended" in body["message"]
