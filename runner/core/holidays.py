@@ -91,10 +91,10 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         if case is None:
             raise NotFound(f"unknown case {case_id}", case=case_id)
         armed = list(session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.state == "armed")))
-        target = next((t for t in armed if t.element_id == element_id and t.detail.get("kind") == "deadline"), None)
+        target = next((t for t in armed if t.element_id == element_id), None)
         if target is None:
             raise Conflict(f"case {case_id} has no armed deadline '{element_id}'", case=case_id, element=element_id)
-        if not target.detail.get("soft"):
+        if target.detail.get("kind") != "deadline" or not target.detail.get("soft"):
             raise Conflict(f"deadline '{target.name}' is fixed by the regulation and cannot be extended",
                            element=element_id)
         versions.load(session, case.process_version_id)
