@@ -4,7 +4,9 @@
 责任认定 by a person (第六条 不承担责任 and 第七条 免予 end a case early) → 处理决定 (第十条) → 第十一条 written notice
 within 10 days (deadline: reminder, overdue marking, 督办 for 派驻纪检监察组 and 局党组) → 第十二条 复核 within 30 days
 of receiving the notice and 申诉 by individuals, through the shared call activity review_appeal (one instance per
-recipient). Periods are counted as 民法典 第二百零一条至第二百零三条 by analogy (domain.md §X.7.7). SQLite and PostgreSQL.
+recipient). Periods are counted as 民法典 第二百零一条至第二百零三条 by analogy (domain.md §X.7.7). 第八条 2「多次发生」
+counts come from the fault registry: a case records the faults of those it found liable once the decision is final
+(第十二条 复核/申诉 over), dated with the 第九条 confirmation. SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
@@ -68,15 +70,14 @@ def investigation(act_mode: str = "reviewed_approved", **extra: Any) -> dict[str
             "officer_concealed": False, "head_consented": False, "superior_decision": False,
             "party_caused": False, "force_majeure": False, "officer_not_liable_other": False,
             "discretionary_self_corrected": False, "discretionary_minor": False, "discretionary_other": False,
-            "aggravate_corruption": False, "aggravate_serious_consequences": False, "aggravate_other": False,
-            "prior_same_faults_by_role": {"officer": 0, "approver": 0, "reviewer": 0}} | extra
+            "aggravate_corruption": False, "aggravate_serious_consequences": False, "aggravate_other": False} | extra
 
 
 def determination(accountability: str = "pursue", **extra: Any) -> dict[str, Any]:
     return {"findings": [{"name": "李四", "role": "approver", "grade": "primary", "basis": ["art9_3"]},
-                         {"name": "王五", "role": "reviewing_head", "grade": "primary", "basis": ["art9_3"]},
+                         {"name": "王五", "role": "reviewer", "grade": "primary", "basis": ["art9_3"]},
                          {"name": "张三", "role": "officer", "grade": "secondary", "basis": ["art9_3"]}],
-            "mitigation_items": [], "mitigation_effect": "none", "prior_faults": 0, "aggravating_items": [],
+            "mitigation_items": [], "mitigation_effect": "none", "aggravating_items": [],
             "accountability": accountability, "determined_on": "2026-04-23",
             "determination_note": "第九条 3：审批人、审核科室负责人承担主要责任；承办人员份额制度未规定，认定为次要责任。",
             "proposal_adopted": False,
@@ -178,6 +179,17 @@ def test_notice_11_overdue_on_wed_0506_then_review_and_appeal_12(deployed: Datab
     assert len(result) == 1 and result[0]["applicant"] == "李四"
     assert (result[0]["review_outcome"], result[0]["appeal_outcome"], result[0]["decision_changed"]) == (
         "changed", "upheld", True)
+    # 第八条 2: the decision is final; everyone found liable enters the registry (a changed decision still finds a
+    # fault), dated with the 第九条 confirmation and typed with the first 第五条 item
+    shown = cases.show_case(deployed, case)
+    assert shown["faults"] == [
+        {"person": "李四", "regulation": "chifeng", "fault_type": "art5_4", "confirmed_on": "2026-04-20",
+         "role": "approver", "grade": "primary"},
+        {"person": "王五", "regulation": "chifeng", "fault_type": "art5_4", "confirmed_on": "2026-04-20",
+         "role": "reviewer", "grade": "primary"},
+        {"person": "张三", "regulation": "chifeng", "fault_type": "art5_4", "confirmed_on": "2026-04-20",
+         "role": "officer", "grade": "secondary"}]
+    assert ends(shown) == ["end_notice_due_noted", "end_notice_urged", "end_notice_supervised", "end_final"]
 
 
 def test_notice_in_time_and_review_window_12_closes_for_every_recipient(deployed: Database, clock) -> None:
@@ -203,6 +215,7 @@ def test_notice_in_time_and_review_window_12_closes_for_every_recipient(deployed
     assert shown["status"] == "completed" and shown["overdue"] is False
     assert [(r["applicant"], r["review_applied"], r["decision_changed"]) for r in shown["data"]["review_appeal_results"]] \
         == [("李四", False, False), ("审批科", False, False)]
+    assert shown["data"]["registered_faults"] == ["李四", "王五", "张三"]
 
 
 def test_not_a_fault_3_5_ends_the_case(deployed: Database, clock) -> None:
@@ -211,8 +224,8 @@ def test_not_a_fault_3_5_ends_the_case(deployed: Database, clock) -> None:
     case = cases.start_case(deployed, PROCESS, {}, USER)["case"]
     done = do(deployed, case, "confirm", CONFIRM | {"is_fault": False, "art5_items": []})
     assert done["status"] == "completed"
-    assert ends(cases.show_case(deployed, case)) == [
-        "end_not_fault"]
+    shown = cases.show_case(deployed, case)
+    assert ends(shown) == ["end_not_fault"] and shown["faults"] == []
 
 
 def test_collective_decision_6_2_officer_not_liable_ends_the_case(deployed: Database, clock) -> None:
@@ -227,7 +240,7 @@ def test_collective_decision_6_2_officer_not_liable_ends_the_case(deployed: Data
     assert done["status"] == "completed"
     shown = cases.show_case(deployed, case)
     assert ends(shown) == ["end_not_liable"]
-    assert shown["timers"] == []
+    assert shown["timers"] == [] and shown["faults"] == []          # 第六条: nobody is liable, nothing to count
 
 
 def test_discretionary_exemption_7_1_ends_the_case(deployed: Database, clock) -> None:
@@ -242,18 +255,91 @@ def test_discretionary_exemption_7_1_ends_the_case(deployed: Database, clock) ->
     done = do(deployed, case, "determine", determination("exempt", mitigation_effect="exempt",
                                                          mitigation_items=["art7_1"]))
     assert done["status"] == "completed"
-    assert ends(cases.show_case(deployed, case)) == [
-        "end_exempt"]
+    shown = cases.show_case(deployed, case)
+    assert ends(shown) == ["end_exempt"] and shown["faults"] == []
+
+
+def test_roles_follow_the_blame_table_and_counts_are_not_typed_in(deployed: Database, clock) -> None:
+    """The 责任认定 roles are the roles chifeng_blame proposes (decision_maker, reviewer), not bureau_leader or
+    reviewing_head; the investigation takes 第六条 4 officer_not_liable_other and refuses a typed-in count."""
+    clock.set(at("2026-04-20", 9))
+    case = cases.start_case(deployed, PROCESS, {}, USER)["case"]
+    do(deployed, case, "confirm", CONFIRM)
+    with pytest.raises(InvalidData):
+        do(deployed, case, "investigate", investigation() | {"prior_same_faults_by_role": {"officer": 2}})
+    with pytest.raises(InvalidData):
+        do(deployed, case, "investigate", {k: v for k, v in investigation().items() if k != "officer_not_liable_other"})
+    do(deployed, case, "investigate", investigation(officer_concealed=True, persons={
+        "officer": "张三", "unit_head": "赵六", "decision_maker": "钱局长", "approver": "李四", "reviewer": "王五"}))
+    data = cases.show_case(deployed, case)["data"]
+    assert {(a["role"], a["person"]) for a in data["circumstance_assessments"]} >= {
+        ("officer", "张三"), ("unit_head", "赵六"), ("decision_maker", "钱局长")}
+    for legacy in ("bureau_leader", "reviewing_head"):
+        with pytest.raises(InvalidData):
+            do(deployed, case, "determine", determination(findings=[{"name": "钱局长", "role": legacy,
+                                                                     "grade": "some", "basis": ["art9_1"]}]))
+    with pytest.raises(InvalidData):
+        do(deployed, case, "determine", determination(prior_faults=2))
+    do(deployed, case, "determine", determination(findings=[
+        {"name": "张三", "role": "officer", "grade": "primary", "basis": ["art9_1"]},
+        {"name": "钱局长", "role": "decision_maker", "grade": "some", "basis": ["art9_1"]}]))
+    assert set(ready(deployed, case)) == {"decide"}
+
+
+# ------------------------------------------------------------------------------------------------ fault registry
+
+def closed_case(db: Database, clock, confirmed_on: str, officer: str = "张三", review_outcome: str | None = None) -> int:
+    """An earlier case against `officer` (应当审批而未经审批, 第九条 2: 全部责任) run through the runner until the
+    decision is final: decided, notified, and the 第十二条 复核 window closed (or the 复核 decided)."""
+    day0 = dt.date.fromisoformat(confirmed_on)
+
+    def day(n: int) -> str:
+        return (day0 + dt.timedelta(days=n)).isoformat()
+
+    clock.set(at(confirmed_on, 9))
+    case = cases.start_case(db, PROCESS, {}, USER)["case"]
+    do(db, case, "confirm", CONFIRM | {"confirmed_on": confirmed_on, "case_no": f"赤应急过〔{confirmed_on}〕"})
+    do(db, case, "investigate", investigation("unapproved", persons={"officer": officer}))
+    do(db, case, "determine", determination(
+        findings=[{"name": officer, "role": "officer", "grade": "full", "basis": ["art9_2"]}],
+        determined_on=day(1), proposal_adopted=True))
+    clock.set(at(day(2), 10))
+    do(db, case, "decide", decision(day(2)) | {"handlings": [
+        {"name": officer, "kind": "individual", "measure": "诫勉谈话", "discipline_referral": False}]})
+    clock.set(at(day(3), 9))
+    do(db, case, "notify", notice(day(3), day(3), (officer, "person")))
+    do(db, case, "register_appeal", {"appeal_applied": False, "appeal_grounds": "未申诉。"})
+    if review_outcome:
+        do(db, case, "register_review_in_window", {"review_applied": True, "review_applied_on": day(10),
+                                                   "review_grounds": "不服。"})
+        do(db, case, "decide_review", {"review_outcome": review_outcome, "review_decision_summary": "复核决定。",
+                                       "review_decided_on": day(20), "review_decision_received_on": day(21)})
+    else:
+        clock.set(at(day(45)))
+        timers.fire_due(db)
+    shown = cases.show_case(db, case)
+    assert shown["status"] == "completed" and ends(shown)[-1] == "end_final"
+    return case
 
 
 @pytest.mark.parametrize("threshold, expected", [(None, "undetermined"), (2, "aggravate")])
-def test_repeated_faults_8_2_threshold_is_configuration(deployed: Database, clock, threshold, expected) -> None:
-    """第八条 2「多次」is undefined (SILENT): without a configured repeat_threshold the table leaves it to a person;
-    with repeat_threshold = 2 in the start data, an officer with two earlier faults is proposed for 从重."""
+def test_repeated_faults_8_2_counted_from_the_registry_threshold_is_configuration(deployed: Database, clock,
+                                                                                  threshold, expected) -> None:
+    """第八条 2「多次发生行政执法过错的」: two earlier cases against 张三 become final and record his faults; a third
+    earlier one is revoked on 复核 (第十二条) and records none. The later case counts 2 from the registry (no time
+    window, the current case not counted). 「多次」 is undefined (SILENT): without a configured repeat_threshold the
+    table leaves it to a person; with repeat_threshold = 2 in the start data 张三 is proposed for 从重."""
+    closed_case(deployed, clock, "2024-06-03")             # no counting window: years ago still counts
+    closed_case(deployed, clock, "2025-09-01")
+    revoked = closed_case(deployed, clock, "2026-01-05", review_outcome="revoked")
+    assert cases.show_case(deployed, revoked)["faults"] == []
+    assert cases.show_case(deployed, revoked)["data"]["registered_faults"] == []
+
     start_data = {} if threshold is None else {"repeat_threshold": threshold}
     case = to_decision(deployed, clock, start_data=start_data, investigation_data=investigation(
-        "unapproved", prior_same_faults_by_role={"officer": 2}))
+        "unapproved", persons={"officer": "张三", "unit_head": "赵六"}))
     officer = next(a for a in cases.show_case(deployed, case)["data"]["circumstance_assessments"]
                    if a["role"] == "officer")
-    assert officer["prior_same_faults"] == 2
+    assert (officer["person"], officer["prior_same_faults"]) == ("张三", 2)
     assert expected in {c["effect"] for c in officer["circumstances"]}
+    assert any("第八条 2" in c["basis"] for c in officer["circumstances"])

@@ -3,8 +3,9 @@
 第五条: the 《内部人员过问案件办理行为登记表》 (who, position, time, place, content, channel) with the evidence each
 channel requires, reported directly to the 主要领导; 第十一条: filed into the 个人廉政档案 and 执法档案; 第九条: the
 interferer's discipline; 第十条: not recording or not truthfully recording → 通报批评, 两次以上 (含本数) → 纪律处分,
-主管领导授意 → 从重. The count of earlier non-recording findings is data given to the task. No deadlines (none in the
-text). SQLite and PostgreSQL.
+主管领导授意 → 从重. The count of earlier non-recording findings comes from the fault registry (its own key,
+chifeng_interference): each finding is recorded once it is sanctioned, dated with the day it was found. No deadlines
+(none in the text). SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
@@ -50,10 +51,9 @@ FILING = {"archive_entries": [{"person": "钱七", "archive": "integrity", "reco
           "filed_on": "2026-10-09", "archive_keeper": "派驻纪检监察组"}
 
 
-def finding(prior: int, instigated: bool = False) -> dict[str, Any]:
-    data = {"officer": "赵六", "interference_case_no": "赤应急罚〔2026〕18号", "finding": "not_recorded",
-            "how_detected": "当事人信访反映", "found_on": "2026-10-12", "prior_non_recording_findings": prior,
-            "supervisor_instigated": instigated}
+def finding(instigated: bool = False, found_on: str = "2026-10-12", officer: str = "赵六") -> dict[str, Any]:
+    data = {"officer": officer, "interference_case_no": "赤应急罚〔2026〕18号", "finding": "not_recorded",
+            "how_detected": "当事人信访反映", "found_on": found_on, "supervisor_instigated": instigated}
     return data | ({"supervisor_name": "孙八"} if instigated else {})
 
 
@@ -112,23 +112,48 @@ def test_interferer_disciplined_9_and_untruthful_record_10_first_time_circulated
                                                  "discipline": "党内警告", "judicial_referral": False,
                                                  "handled_on": "2026-10-15"})
     assert set(ready(deployed, case)) == {"non_recording"}
-    do(deployed, case, "non_recording", finding(prior=0) | {"finding": "untruthful"})
+    with pytest.raises(InvalidData):     # the count is not typed in
+        do(deployed, case, "non_recording", finding() | {"finding": "untruthful", "prior_non_recording_findings": 1})
+    do(deployed, case, "non_recording", finding() | {"finding": "untruthful"})
+    assert cases.show_case(deployed, case)["data"]["prior_non_recording_findings"] == 0     # from the registry
     assert set(ready(deployed, case)) == {"criticism"}
     do(deployed, case, "criticism", {"criticism_document_no": "赤应急通报〔2026〕3号", "criticised_on": "2026-10-16",
                                      "criticism_scope": "局机关各科室"})
     done = do(deployed, case, "file_non_recording", NR_FILING)
     assert done["status"] == "completed" and ends(deployed, case)[-1] == "end_non_recording"
-    assert "officer_discipline" not in [t["element"] for t in cases.show_case(deployed, case)["tasks"]]
+    shown = cases.show_case(deployed, case)
+    assert "officer_discipline" not in [t["element"] for t in shown["tasks"]]
+    assert shown["faults"] == [{"person": "赵六", "regulation": "chifeng_interference",
+                                "fault_type": "不记录或者不如实记录", "confirmed_on": "2026-10-12", "role": "officer",
+                                "grade": None}]
+
+
+def criticised_case(db: Database, found_on: str, officer: str = "赵六") -> int:
+    """An earlier case started for non-recording, run through the runner: a first finding, 通报批评, filed."""
+    case = cases.start_case(db, PROCESS, {"report_kind": "non_recording"}, USER)["case"]
+    do(db, case, "non_recording", finding(found_on=found_on, officer=officer))
+    assert set(ready(db, case)) == {"criticism"}
+    do(db, case, "criticism", {"criticism_document_no": "赤应急通报〔2026〕1号", "criticised_on": found_on,
+                               "criticism_scope": "局机关各科室"})
+    do(db, case, "file_non_recording", NR_FILING)
+    shown = cases.show_case(db, case)
+    assert shown["status"] == "completed" and [f["confirmed_on"] for f in shown["faults"]] == [found_on]
+    return case
 
 
 def test_not_recorded_10_second_time_disciplined_and_instigating_supervisor_aggravated(deployed: Database) -> None:
-    """第十条: a case started for non-recording (report_kind = "non_recording"); one earlier finding makes this the
-    second (两次以上 includes two) → 纪律处分; the 主管领导 told him not to record → 从重追究主管领导责任."""
+    """第十条: an earlier case found 赵六 not recording once (通报批评) and recorded that finding; a case started for
+    non-recording (report_kind = "non_recording") counts it from the registry, so this is the second (两次以上
+    includes two) → 纪律处分; the 主管领导 told him not to record → 从重追究主管领导责任. Another officer's finding
+    and a finding dated after this one do not count."""
+    criticised_case(deployed, "2025-03-02")
+    criticised_case(deployed, "2025-05-06", officer="孙九")
     case = cases.start_case(deployed, PROCESS, {"report_kind": "non_recording"}, USER)["case"]
     assert set(ready(deployed, case)) == {"non_recording"}
     with pytest.raises(InvalidData):     # an instigating supervisor must be named
-        do(deployed, case, "non_recording", finding(prior=1, instigated=True) | {"supervisor_name": ""})
-    do(deployed, case, "non_recording", finding(prior=1, instigated=True))
+        do(deployed, case, "non_recording", finding(instigated=True) | {"supervisor_name": ""})
+    do(deployed, case, "non_recording", finding(instigated=True))
+    assert cases.show_case(deployed, case)["data"]["prior_non_recording_findings"] == 1
     assert set(ready(deployed, case)) == {"officer_discipline"}
     do(deployed, case, "officer_discipline", {"officer_discipline": "记过", "discipline_basis": "civil_service",
                                               "disciplined_on": "2026-10-18"})
@@ -137,6 +162,17 @@ def test_not_recorded_10_second_time_disciplined_and_instigating_supervisor_aggr
                                                  "supervisor_handled_on": "2026-10-19"})
     done = do(deployed, case, "file_non_recording", NR_FILING)
     assert done["status"] == "completed"
-    path = [e["element"] for e in cases.show_case(deployed, case)["events"] if e["kind"] in ("gateway", "end_event")]
+    shown = cases.show_case(deployed, case)
+    path = [e["element"] for e in shown["events"] if e["kind"] in ("gateway", "end_event")]
     assert path == ["gw_kind", "join_non_recording", "gw_count", "join_sanction", "gw_supervisor", "join_supervisor",
                     "end_non_recording"]
+    assert [(f["person"], f["confirmed_on"]) for f in shown["faults"]] == [("赵六", "2026-10-12")]  # not 孙八
+
+    # a later finding counts both earlier ones; a finding dated between them counts only the one before it
+    third = cases.start_case(deployed, PROCESS, {"report_kind": "non_recording"}, USER)["case"]
+    do(deployed, third, "non_recording", finding(found_on="2026-12-01"))
+    assert cases.show_case(deployed, third)["data"]["prior_non_recording_findings"] == 2
+    assert set(ready(deployed, third)) == {"officer_discipline"}
+    between = cases.start_case(deployed, PROCESS, {"report_kind": "non_recording"}, USER)["case"]
+    do(deployed, between, "non_recording", finding(found_on="2025-08-01"))
+    assert cases.show_case(deployed, between)["data"]["prior_non_recording_findings"] == 1

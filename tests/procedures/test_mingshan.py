@@ -2,11 +2,14 @@
 
 第十八条: 立案、调查、听取陈述和辩解，作出处理决定. Both start paths (第十九条 主动报告, 第二十条 转报), every early end
 (不予立案, 第六条 免予追究, 过错不成立), 第十二条 levels with their measures, 第十三条 appeals against 政纪处分 only, and
-第十五条's 年内 restrictions recorded as case data. 明山 has no numeric deadline anywhere, so no case ever has a timer.
+第十五条's 年内 restrictions recorded as case data. 第十一条（3）「全年累计发生三次（含三次）以上」 counts come from the fault
+registry (earlier cases record their faults when the decision takes effect), never from a typed-in number. 明山 has no
+numeric deadline anywhere, so no case ever has a timer.
 Every test runs on SQLite and PostgreSQL with the real bpmn/ and forms/ (the `deployed` fixture).
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -76,8 +79,7 @@ INVESTIGATION = {"investigation_facts": "承办人适用法律错误，审核人
                  "self_reported": True, "exempt_unclear_law": False, "exempt_law_amended": False,
                  "exempt_new_evidence": False, "exempt_minor": False, "exempt_self_corrected": False,
                  "exempt_other": False, "aggravate_corruption": False, "aggravate_lost_litigation": False,
-                 "aggravate_concealed": False, "prior_same_faults_by_role": {"officer": 0, "reviewer": 0},
-                 "officer_fault_item": 6}
+                 "aggravate_concealed": False, "officer_fault_item": 6}
 
 HEARING = {"hearings": [
     {"person": "刘伟", "heard_on": "2026-10-12", "place": "局会议室", "waived": False,
@@ -91,7 +93,7 @@ CONCLUSION = {"conclusion": "刘伟适用法律错误，孙丽审核未发现。
 
 def finding(person: str, role: str, **extra: Any) -> dict[str, Any]:
     data = {"person": person, "role": role, "liability_basis": ["art8_6"], "exempted": False,
-            "prior_faults_this_year": 0, "aggravating_items": [], "level": "L3"} | extra
+            "aggravating_items": [], "level": "L3"} | extra
     if data["exempted"]:
         data.pop("level")
     return data
@@ -123,7 +125,7 @@ def start(db: Database, channel: str) -> int:
     return case
 
 
-def to_review(db: Database, channel: str = "self_report") -> int:
+def to_review(db: Database, channel: str = "self_report", concluded_on: str = "2026-10-15") -> int:
     """Intake through the office's conclusion; the case waits for the leading group."""
     case = start(db, channel)
     do(db, case, "self_report" if channel == "self_report" else "referral",
@@ -132,7 +134,7 @@ def to_review(db: Database, channel: str = "self_report") -> int:
     do(db, case, "investigate", INVESTIGATION)
     assert [t["element"] for t in ready(db, case)] == ["hearing"]      # 第十八条: nobody skips the hearing
     do(db, case, "hearing", HEARING)
-    do(db, case, "conclude", CONCLUSION)
+    do(db, case, "conclude", CONCLUSION | {"concluded_on": concluded_on})
     review_task = task(db, case, "review")
     assert review_task["lane"] == GROUP and review_task["form"] == "mingshan_review.json"
     return case
@@ -188,7 +190,17 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     assert done["status"] == "completed"
     shown = cases.show_case(deployed, case)
     assert shown["data"]["appeal_outcome"] == "upheld" and shown["data"]["person_decisions"][0]["level"] == "L3"
-    assert path(deployed, case)[-4:] == ["appeal_status", "gw_appeal", "appeal_outcome", "end_appeal"]
+    assert path(deployed, case)[-6:] == ["appeal_status", "gw_appeal", "appeal_outcome", "join_effective",
+                                         "record_faults", "end_effective"]
+    # 第十一条（3）: once the decision takes effect (here: the appeal upheld it) both faults enter the registry, dated
+    # with the decision (第十八条) and typed with the first 第五条 item the group found
+    assert shown["faults"] == [
+        {"person": "刘伟", "regulation": "mingshan", "fault_type": "art5_6", "confirmed_on": "2026-10-23",
+         "role": "officer", "grade": "L3"},
+        {"person": "孙丽", "regulation": "mingshan", "fault_type": "art5_6", "confirmed_on": "2026-10-23",
+         "role": "reviewer", "grade": "L2"}]
+    assert shown["data"]["registered_faults"] == ["刘伟", "孙丽"]
+    assert [e["kind"] for e in shown["events"]].count("fault_recorded") == 2
     assert shown["timers"] == [] and shown["overdue"] is False   # 明山 sets no numeric deadline at all
 
 
@@ -202,7 +214,8 @@ def test_referral_20_not_filed_ends_the_case(deployed: Database) -> None:
     assert done["status"] == "completed"
     assert path(deployed, case) == ["receive", "gw_channel", "referral", "join_channel", "file_case", "gw_file",
                                     "close_not_filed", "end_not_filed"]
-    assert "disqualified_persons" not in cases.show_case(deployed, case)["data"]
+    shown = cases.show_case(deployed, case)
+    assert "disqualified_persons" not in shown["data"] and shown["faults"] == []
 
 
 def test_exemption_6_ends_the_case_before_any_decision(deployed: Database) -> None:
@@ -218,6 +231,7 @@ def test_exemption_6_ends_the_case_before_any_decision(deployed: Database) -> No
     data = cases.show_case(deployed, case)["data"]
     assert path(deployed, case)[-3:] == ["review", "gw_pursue", "end_exempt"]
     assert "person_decisions" not in data and "disqualified_persons" not in data
+    assert cases.show_case(deployed, case)["faults"] == []          # 第六条: an exempted person has no fault to count
 
 
 def test_fault_not_established_7_ends_the_case(deployed: Database) -> None:
@@ -226,6 +240,7 @@ def test_fault_not_established_7_ends_the_case(deployed: Database) -> None:
     done = do(deployed, case, "review", review("not_established", fault_nature=[]))
     assert done["status"] == "completed"
     assert path(deployed, case)[-1] == "end_not_established"
+    assert cases.show_case(deployed, case)["faults"] == []
 
 
 def test_level_1_measures_only_and_no_appeal_without_a_disciplinary_sanction_13(deployed: Database) -> None:
@@ -246,7 +261,9 @@ def test_level_1_measures_only_and_no_appeal_without_a_disciplinary_sanction_13(
     assert data["appealable_persons"] == []
     assert data["disqualified_units"] == [{"unit": "执法一科", "year": 2026, "no_advanced_rating": True,
                                            "basis": "明山 第十五条", "decision_document_no": "明过决〔2026〕3号"}]
-    assert path(deployed, case)[-4:] == ["record_restrictions", "gw_appealable", "join_effective", "end_effective"]
+    assert path(deployed, case)[-5:] == ["record_restrictions", "gw_appealable", "join_effective", "record_faults",
+                                         "end_effective"]
+    assert [(f["person"], f["grade"]) for f in cases.show_case(deployed, case)["faults"]] == [("刘伟", "L1")]
 
 
 @pytest.mark.parametrize("level, measures", [("L4", ["demerit", "transfer"]), ("L5", ["judicial_referral"])])
@@ -272,12 +289,12 @@ def test_appeal_13_not_filed_leaves_the_decision_in_force(deployed: Database) ->
         do(deployed, case, "appeal_status", {"appeal_filed": True})
     done = do(deployed, case, "appeal_status", {"appeal_filed": False, "status_note": "当事人书面表示不申诉。"})
     assert done["status"] == "completed"
-    assert path(deployed, case)[-3:] == ["gw_appeal", "join_effective", "end_effective"]
+    assert path(deployed, case)[-4:] == ["gw_appeal", "join_effective", "record_faults", "end_effective"]
+    assert [f["person"] for f in cases.show_case(deployed, case)["faults"]] == ["刘伟"]
 
 
-def test_hearing_18_must_record_what_was_said_and_aggravation_11_3_counts_the_year(deployed: Database) -> None:
-    """第十八条 and 第二条第二款: a hearing that was not waived must record the statement. 第十一条（3）: a person with
-    two earlier faults this year (this one is the third, 含三次) must be marked 从重."""
+def test_hearing_18_must_record_what_was_said(deployed: Database) -> None:
+    """第十八条 and 第二条第二款: a hearing that was not waived must record the statement."""
     case = start(deployed, "self_report")
     do(deployed, case, "self_report", SELF_REPORT)
     do(deployed, case, "file_case", filing())
@@ -288,9 +305,116 @@ def test_hearing_18_must_record_what_was_said_and_aggravation_11_3_counts_the_ye
         do(deployed, case, "hearing", silent)
     do(deployed, case, "hearing", HEARING)
     do(deployed, case, "conclude", CONCLUSION)
-    with pytest.raises(InvalidData):
-        do(deployed, case, "review", review(findings=[finding("刘伟", "officer", prior_faults_this_year=2)]))
-    do(deployed, case, "review", review(findings=[finding("刘伟", "officer", prior_faults_this_year=2,
-                                                          aggravating_items=["art11_3"])]))
+    do(deployed, case, "review", review(findings=[finding("刘伟", "officer")]))
     assert [t["element"] for t in ready(deployed, case)] == ["decide"]
     assert timers.fire_due(deployed) == 0 and cases.show_case(deployed, case)["timers"] == []
+
+
+def test_counts_are_not_typed_in_11_3(deployed: Database) -> None:
+    """The forms no longer take a count: the office's investigation and the group's findings refuse one."""
+    case = start(deployed, "self_report")
+    do(deployed, case, "self_report", SELF_REPORT)
+    do(deployed, case, "file_case", filing())
+    with pytest.raises(InvalidData):
+        do(deployed, case, "investigate", INVESTIGATION | {"prior_same_faults_by_role": {"officer": 2}})
+    do(deployed, case, "investigate", INVESTIGATION)
+    do(deployed, case, "hearing", HEARING)
+    do(deployed, case, "conclude", CONCLUSION)
+    with pytest.raises(InvalidData):
+        do(deployed, case, "review", review(findings=[finding("刘伟", "officer", prior_faults_this_year=2)]))
+
+
+# ------------------------------------------------------------------------------------------------ fault registry
+
+def decided_case(db: Database, decided_on: str, level: str = "L2",
+                 measures: tuple[str, ...] = ("circulated_criticism",)) -> int:
+    """An earlier case against 刘伟 run through the runner until its decision takes effect (L2 通报批评 is not a
+    政纪处分, so there is no 第十三条 appeal and the decision is effective at once)."""
+    concluded_on = (dt.date.fromisoformat(decided_on) - dt.timedelta(days=8)).isoformat()
+    case = to_review(db, "referral", concluded_on=concluded_on)
+    do(db, case, "review", review(findings=[finding("刘伟", "officer", level=level)],
+                                  meeting_on=(dt.date.fromisoformat(decided_on) - dt.timedelta(days=3)).isoformat()))
+    do(db, case, "decide", decision(person("刘伟", "执法一科", level, list(measures)), decided_on=decided_on,
+                                    disqualification_year=int(decided_on[:4])))
+    shown = cases.show_case(db, case)
+    assert shown["status"] == "completed", path(db, case)
+    assert [(f["person"], f["confirmed_on"]) for f in shown["faults"]] == [("刘伟", decided_on)]
+    return case
+
+
+def assessment(db: Database, case: int, name: str) -> dict[str, Any]:
+    return next(a for a in cases.show_case(db, case)["data"]["circumstance_assessments"] if a["person"] == name)
+
+
+def test_repeat_offence_11_3_counts_the_calendar_year_from_the_registry(deployed: Database) -> None:
+    """第十一条（3）「全年累计发生三次（含三次）以上」: earlier cases record 刘伟's faults when their decisions take effect;
+    a later case counts them from the registry, by calendar year (the configured default for 「全年」), the current
+    case not counted. One fault from 2025 and two from 2026 → 2 earlier faults in 2026: with this case that is three,
+    but whether the current case counts is SILENT, so the table answers undetermined and the group decides 从重.
+    Once that third fault is recorded, a fourth case the same year gets 3 and the table itself answers 从重; in 2027
+    the count starts again at 0."""
+    decided_case(deployed, "2025-12-18")                 # previous calendar year: does not count in 2026
+    decided_case(deployed, "2026-03-10")
+    decided_case(deployed, "2026-06-10")
+
+    third = to_review(deployed, concluded_on="2026-10-15")
+    liu, sun = assessment(deployed, third, "刘伟"), assessment(deployed, third, "孙丽")
+    assert (liu["prior_same_faults"], sun["prior_same_faults"]) == (2, 0)
+    assert [c["effect"] for c in liu["circumstances"]] == ["undetermined"]
+    assert "第十一条(3)" in liu["circumstances"][0]["basis"] and sun["circumstances"] == []
+    rules = [[r["id"] for r in d["matched_rules"]] for d in cases.show_case(deployed, third)["decisions"]
+             if d["decision"] == "mingshan_circumstances"]
+    assert rules == [["ms_circ_MA3_current"], []]       # 刘伟 (officer), 孙丽 (reviewer)
+    do(deployed, third, "review", review(findings=[finding("刘伟", "officer", aggravating_items=["art11_3"], level="L4"),
+                                                   finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
+    do(deployed, third, "decide", decision(person("刘伟", "执法一科", "L4", ["demerit"], aggravated=True),
+                                           person("孙丽", "法制科", "L2", ["circulated_criticism"])))
+    do(deployed, third, "appeal_status", {"appeal_filed": False, "status_note": "当事人表示不申诉。"})
+    assert [(f["person"], f["confirmed_on"], f["grade"]) for f in cases.show_case(deployed, third)["faults"]] == [
+        ("刘伟", "2026-10-23", "L4"), ("孙丽", "2026-10-23", "L2")]
+
+    fourth = to_review(deployed, concluded_on="2026-11-20")
+    liu = assessment(deployed, fourth, "刘伟")
+    assert liu["prior_same_faults"] == 3
+    assert [c["effect"] for c in liu["circumstances"]] == ["aggravate"]     # 三次（含三次）以上: 应从重追究
+    assert assessment(deployed, fourth, "孙丽")["prior_same_faults"] == 1
+
+    next_year = to_review(deployed, concluded_on="2027-01-12")
+    assert assessment(deployed, next_year, "刘伟")["prior_same_faults"] == 0
+    assert assessment(deployed, next_year, "刘伟")["circumstances"] == []
+
+
+def test_revoked_sanction_on_appeal_13_is_not_counted(deployed: Database) -> None:
+    """第十三条: the appeal revokes the appellant's 政纪处分; only the decision that stays in force enters the registry,
+    so a later case finds no earlier fault of the appellant."""
+    case = to_review(deployed, concluded_on="2026-03-02")
+    do(deployed, case, "review", review())
+    do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["warning"]),
+                                          person("孙丽", "法制科", "L3", ["serious_warning"]), decided_on="2026-03-10"))
+    do(deployed, case, "appeal_status", {"appeal_filed": True, "appellant": "刘伟", "appeal_filed_on": "2026-03-15",
+                                         "appeal_body": "区监察委员会", "appeal_grounds": "事实不清。"})
+    do(deployed, case, "appeal_outcome", {"appeal_outcome": "revoked", "appeal_decided_on": "2026-04-20",
+                                          "appeal_decision_body": "区监察委员会"})
+    shown = cases.show_case(deployed, case)
+    assert shown["status"] == "completed" and shown["data"]["registered_faults"] == ["孙丽"]
+    assert [f["person"] for f in shown["faults"]] == ["孙丽"]
+    later = to_review(deployed, concluded_on="2026-10-15")
+    assert (assessment(deployed, later, "刘伟")["prior_same_faults"],
+            assessment(deployed, later, "孙丽")["prior_same_faults"]) == (0, 1)
+
+
+def test_blame_rows_without_a_role_are_not_assessed(deployed: Database) -> None:
+    """集体讨论 (SILENT in 第八条至第十条): mingshan_blame adds a row with role null next to the named roles; only named
+    roles get a person, a registry count and a 情节 assessment."""
+    case = start(deployed, "self_report")
+    do(deployed, case, "self_report", SELF_REPORT)
+    do(deployed, case, "file_case", filing())
+    do(deployed, case, "investigate", INVESTIGATION | {"act_mode": "collective", "participants": [
+        {"person": "周强", "opinion": "wrong", "vote": "for"}]})
+    do(deployed, case, "hearing", HEARING)
+    do(deployed, case, "conclude", CONCLUSION)
+    data = cases.show_case(deployed, case)["data"]
+    assert None in [r["role"] for r in data["mingshan_blame"]]
+    assert [(a["person"], a["role"], a["prior_same_faults"]) for a in data["circumstance_assessments"]] == [
+        ("刘伟", "officer", 0), ("孙丽", "reviewer", 0)]
+    assert [t["element"] for t in ready(deployed, case)] == ["review"]
