@@ -122,6 +122,11 @@ def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: di
             if form not in schemas:
                 raise DeployError(f"{file}: user task '{task_spec.bpmn_id}' references form '{form}', "
                                   f"which is not in forms/", file=file, element=task_spec.bpmn_id)
+            # A case-data key named like a diagram function would hide it from every later script.
+            clash = sorted(set(schemas[form].get("properties", {})) & set(engine.FUNCTIONS))
+            if clash:
+                raise DeployError(f"{form}: field '{clash[0]}' has the name of a function diagrams call; rename it",
+                                  file=form, field=clash[0])
             used.add(form)
     return used
 

@@ -91,7 +91,8 @@ def record_fault(person: str, fault_type: str | None, confirmed_on: Any, role: s
 
 
 def prior_faults(person: str, fault_type: str | None = None, on: Any = None) -> int:
-    """How many confirmed faults of `person` count as earlier ones, under this regulation's rule."""
+    """How many confirmed faults of `person` count under this regulation's rule: the earlier ones, plus the one
+    being assessed where `count_current_case` is configured."""
     scope = _current.get()
     rule = COUNTING.get(scope.regulation, {"window": "lifetime", "same_type": False, "count_current_case": False})
     day = _date(on, "on") if on is not None else clock.now().astimezone(SHANGHAI).date()
@@ -103,9 +104,10 @@ def prior_faults(person: str, fault_type: str | None = None, on: Any = None) -> 
         query = query.where(FaultRecord.confirmed_on > _year_before(day))
     if rule["same_type"] and fault_type:
         query = query.where(FaultRecord.fault_type == fault_type)
-    if not rule["count_current_case"] and scope.case_id is not None:
+    if scope.case_id is not None:
         query = query.where(FaultRecord.case_id != scope.case_id)
-    return scope.session.scalar(query) or 0
+    # Where the current case counts, the fault under assessment is one of the total.
+    return (scope.session.scalar(query) or 0) + (1 if rule["count_current_case"] else 0)
 
 
 FUNCTIONS = {"record_fault": record_fault, "prior_faults": prior_faults}

@@ -50,3 +50,24 @@ def test_regulation_keys_follow_the_process_id() -> None:
     assert faults.regulation_of("chifeng_interference") == "chifeng_interference"
     assert faults.regulation_of("chifeng_fault_accountability") == "chifeng"
     assert faults.regulation_of("wenshui_fault_review") == "wenshui"
+
+
+def test_where_configured_the_current_case_counts(registry: Database, monkeypatch) -> None:
+    monkeypatch.setitem(faults.COUNTING, "wenshui", {**faults.COUNTING["wenshui"], "count_current_case": True})
+    first = _confirm(registry, "wenshui_repeat_test", "赵六", "第七条(一)", "2026-01-01")
+    assert first["data"]["prior_same_faults"] == 1           # the fault being assessed is the first
+
+
+def test_a_form_field_named_like_a_diagram_function_is_refused(tmp_path) -> None:
+    import shutil
+
+    from runner.core.deploy import build, read_sources
+    from runner.core.errors import DeployError
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "faults", root)
+    form = root / "forms" / "fault.json"
+    form.write_text(form.read_text(encoding="utf-8").replace('"fault_type": {', '"prior_faults": {"type": "integer"}, "fault_type": {'),
+                    encoding="utf-8")
+    with pytest.raises(DeployError) as refused:
+        build(read_sources(root))
+    assert refused.value.details == {"file": "fault.json", "field": "prior_faults"}
