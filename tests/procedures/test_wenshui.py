@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from runner.core import cases, holidays, timers
+from runner.core.blame import blame, tables_from_sources
 from runner.core.errors import Conflict, Forbidden, InvalidData
 from runner.store.db import Database
 from tests.conftest import ROOT, SHANGHAI
@@ -70,14 +71,36 @@ def group(on: str, *members: dict[str, Any]) -> dict[str, Any]:
     return {"group_formed_on": on, "investigation_group": list(members) or [member("赵磊", member_role="leader")]}
 
 
-def investigation(on: str) -> dict[str, Any]:
-    return {"facts_found": "承办人未履行告知程序。", "evidence_list": ["处罚决定书", "询问笔录"], "act_mode": "direct",
-            "officer_name": "陈晨", "officer_concealed": False, "reviewer_intent": False,
-            "reviewer_changed_correct": False, "approver_changed_correct": False, "participants": [],
-            "aggravation_refused_correction": False, "aggravation_retaliation": False,
-            "aggravation_abuse_of_power": False, "aggravation_serious_harm": False,
-            "leniency_admitted_corrected": True, "leniency_minor_no_impact": False,
-            "leniency_no_harm_remedied": False, "investigation_completed_on": on}
+CIRCUMSTANCES = ("aggravate_refused_correction", "aggravate_retaliation", "aggravate_abuse_of_power",
+                 "aggravate_serious_harm", "discretionary_admitted_corrected", "discretionary_minor_no_impact",
+                 "discretionary_no_harm_remedied")
+
+
+def person_facts(person: str, fault_type: str = "art7_7", **circumstances: bool) -> dict[str, Any]:
+    """One person's 第七条/第八条 item and 第九条/第十条 circumstances, as the 调查组 records them."""
+    return {"person": person, "fault_type": fault_type, **{key: False for key in CIRCUMSTANCES}, **circumstances}
+
+
+def investigation(on: str, fault_type: str = "art7_7", **facts: Any) -> dict[str, Any]:
+    """A 承办人 who acted alone (第十一条 首句), admitted the fault and corrected it (第十条(一))."""
+    return {"facts_found": "承办人未履行告知程序。", "evidence_list": ["处罚决定书", "询问笔录"],
+            "confirmed_fault_items": [fault_type], "act_mode": "direct", "persons": {"officer": "陈晨"},
+            "officer_concealed": False, "reviewer_intent": False, "reviewer_changed_correct": False,
+            "approver_changed_correct": False, "entrusted": False, "participants": [],
+            "person_facts": [person_facts("陈晨", fault_type, discretionary_admitted_corrected=True)],
+            "investigation_completed_on": on} | facts
+
+
+def collective_investigation(on: str) -> dict[str, Any]:
+    """第十一条(六): the 局务会 decided the penalty; 赵局长 decided, 钱某 voted for, 孙某 against; 陈晨 handled it."""
+    return investigation(
+        on, facts_found="局务会集体讨论决定在未告知陈述申辩权的情况下作出处罚。", act_mode="collective",
+        persons={"decision_maker": "赵局长", "officer": "陈晨"},
+        participants=[{"person": "钱某", "opinion": "wrong", "vote": "for"},
+                      {"person": "孙某", "opinion": "correct", "vote": "against"}],
+        person_facts=[person_facts("赵局长", aggravate_refused_correction=True),
+                      person_facts("钱某", discretionary_admitted_corrected=True),
+                      person_facts("陈晨")])
 
 
 def statement(on: str) -> dict[str, Any]:
@@ -93,11 +116,18 @@ def report(on: str, reward: bool = False) -> dict[str, Any]:
     return data
 
 
-def decision(decided_on: str, delivered_on: str) -> dict[str, Any]:
+def ruling(person: str, role: str, grade: str, fault_type: str = "art7_7", **extra: Any) -> dict[str, Any]:
+    """One person's part of the 处理决定 as 相关部门 confirms it (第十一条至第十四条)."""
+    data = {"person": person, "role": role, "grade": grade, "grade_basis": "文水 第十一条。",
+            "severity_adjustment": "none", "measures": [] if grade == "none" else ["written_self_criticism"],
+            "party_discipline_referral": False, "criminal_referral": False, "compensation_recovery": False} | extra
+    return data | ({"fault_type": fault_type} if grade != "none" else {})
+
+
+def decision(decided_on: str, delivered_on: str, *people: dict[str, Any]) -> dict[str, Any]:
     return {"decision_document_no": "文民责〔2026〕1号", "decision_summary": "责令陈晨做出书面检查。",
-            "person_decisions": [{"person": "陈晨", "responsibility": "responsible", "severity_adjustment": "lighter",
-                                  "measures": ["written_self_criticism"], "party_discipline_referral": False,
-                                  "criminal_referral": False, "compensation_recovery": False}],
+            "proposal_reviewed": True,
+            "person_decisions": list(people) or [ruling("陈晨", "officer", "liable", severity_adjustment="lighter")],
             "decided_on": decided_on, "delivered_on": delivered_on}
 
 
@@ -136,33 +166,68 @@ def ended_at(case: dict[str, Any]) -> list[str]:
     return [e["element"] for e in events(case, "end_event")]
 
 
-def open_case(db: Database, received_on: str = "2026-09-29") -> int:
+def open_case(db: Database, received_on: str = "2026-09-29", start_data: dict[str, Any] | None = None) -> int:
     """受理登记 done: the case waits for the 初步审查 (第十五条)."""
-    started = cases.start_case(db, PROCESS, {}, "zonghe")
+    started = cases.start_case(db, PROCESS, start_data or {}, "zonghe")
     assert [(t["element"], t["lane"]) for t in started["ready_tasks"]] == [("intake", OFFICE)]
     complete(db, started["case"], "intake", intake(received_on), "zonghe")
     return started["case"]
 
 
-def filed_case(db: Database, filed_on: str, received_on: str = "2026-09-29") -> int:
+def filed_case(db: Database, filed_on: str, received_on: str = "2026-09-29",
+               start_data: dict[str, Any] | None = None) -> int:
     """Received, reviewed, filed and the group formed: the 调查 sub-process runs (第十五条、第十六条)."""
-    case_id = open_case(db, received_on)
+    case_id = open_case(db, received_on, start_data)
     complete(db, case_id, "preliminary_review", review(received_on), "zonghe")
     complete(db, case_id, "decide_filing", filing(filed_on), "dangzu")
     complete(db, case_id, "form_investigation_group", group(filed_on), "dangzu")
     return case_id
 
 
-def decided_case(db: Database, day: str, reward: bool = False) -> int:
-    """Received, filed, investigated, heard, reported and decided on `day` (the clock's day); the decision is
-    delivered that day, so the 申诉期 runs from it (第十八条、第十九条). With a reward the decision is left open."""
-    case_id = filed_case(db, day, received_on=day)
-    complete(db, case_id, "investigate", investigation(day), "diaocha")
+def reported_case(db: Database, day: str, reward: bool = False, fault_type: str = "art7_7",
+                  start_data: dict[str, Any] | None = None, investigated: dict[str, Any] | None = None) -> int:
+    """Received, filed, investigated, heard and reported on `day`: the tables have proposed, 相关部门 decides."""
+    case_id = filed_case(db, day, received_on=day, start_data=start_data)
+    complete(db, case_id, "investigate", investigated or investigation(day, fault_type), "diaocha")
     complete(db, case_id, "statement", statement(day), "beidiaocha")
     complete(db, case_id, "write_report", report(day, reward), "diaocha")
-    if not reward:
-        complete(db, case_id, "decide", decision(day, day), "xiangguan")
     return case_id
+
+
+def decided_case(db: Database, day: str, reward: bool = False, fault_type: str = "art7_7") -> int:
+    """Received, filed, investigated, heard, reported and decided on `day` (the clock's day); the decision is
+    delivered that day, so the 申诉期 runs from it (第十八条、第十九条). With a reward the decision is left open."""
+    case_id = reported_case(db, day, reward, fault_type)
+    if not reward:
+        complete(db, case_id, "decide", decision(day, day, ruling("陈晨", "officer", "liable", fault_type)),
+                 "xiangguan")
+    return case_id
+
+
+def decisions(case: dict[str, Any], decision_id: str) -> list[dict[str, Any]]:
+    return [d for d in case["decisions"] if d["decision"] == decision_id]
+
+
+def rule_ids(record: dict[str, Any]) -> list[str]:
+    return [rule["id"] for rule in record["matched_rules"]]
+
+
+def table_input(record: dict[str, Any], name: str) -> Any:
+    """The value a decision record stored for the input column whose label names `name` (e.g. "[vote: …]")."""
+    [value] = [v for label, v in record["inputs"].items() if f"[{name}:" in label or f"[{name};" in label]
+    return value
+
+
+def assessment(case: dict[str, Any], person: str) -> dict[str, Any]:
+    [found] = [a for a in case["data"]["circumstance_assessments"] if a["person"] == person]
+    return found
+
+
+def table_shares(facts: dict[str, Any]) -> list[dict[str, Any]]:
+    """What runner.core.blame composes from the same facts with the shipped tables (the diagram must agree)."""
+    tables = tables_from_sources((p.name, p.read_bytes()) for p in sorted((ROOT / "dmn").glob("wenshui_*.dmn")))
+    return [{"role": s["role"], "person": s.get("person"), "grade": s["grade"], "basis": s["basis"]}
+            for s in blame("wenshui", facts, tables)["shares"]]
 
 
 # ------------------------------------------------------------------------------------------------ paths
@@ -192,7 +257,8 @@ def test_art15_party_group_decides_not_to_file_and_the_office_closes_the_case(de
 
 def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_and_appeal(
         deployed: Database) -> None:
-    """第十五条立案、成立调查组（第十六条回避）→ 调查 → 第十八条被调查人陈述、调查报告、处理决定 → 第十九条申诉及其处理。"""
+    """第十五条立案、成立调查组（第十六条回避）→ 调查 → 第十八条被调查人陈述、调查报告 → 第十一条(六)责任认定建议、
+    第九条/第十条逐人情节建议 → 相关部门确认并作出处理决定，登记过错责任人 → 第十九条申诉及其处理。"""
     case_id = open_case(deployed)
     complete(deployed, case_id, "preliminary_review", review("2026-09-29"), "zonghe")
     complete(deployed, case_id, "decide_filing", filing("2026-09-30"), "dangzu")
@@ -223,8 +289,8 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     investigate = the_task(deployed, case_id, "investigate")
     assert investigate["lane"] == GROUP
     with pytest.raises(Forbidden):
-        cases.complete_task(deployed, investigate["id"], investigation("2026-10-12"), "beidiaocha")
-    cases.complete_task(deployed, investigate["id"], investigation("2026-10-12"), "diaocha")
+        cases.complete_task(deployed, investigate["id"], collective_investigation("2026-10-12"), "beidiaocha")
+    cases.complete_task(deployed, investigate["id"], collective_investigation("2026-10-12"), "diaocha")
     hearing = the_task(deployed, case_id, "statement")
     assert hearing["lane"] == RESPONDENT                    # 第十八条: the person explains their own conduct
     with pytest.raises(Forbidden):
@@ -239,8 +305,86 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
         "timer_investigation": "cancelled", "timer_investigation_reminder": "cancelled"}
     assert case["data"]["respondent_opinion"] == "承认并已纠正。"   # the report's data left the sub-process
 
-    assert the_task(deployed, case_id, "decide")["lane"] == DEPARTMENT
-    complete(deployed, case_id, "decide", decision("2026-10-20", "2026-10-21"), "xiangguan")
+    # 第十一条(六) (wenshui_blame, then wenshui_participant per participant): who, at what grade, under which article
+    proposal = case["data"]["blame_proposal"]
+    assert [(s["role"], s["person"], s["grade"]) for s in proposal] == [
+        ("decision_maker", "赵局长", "primary"),            # 决策人为行政过错主要责任人
+        ("participant", "钱某", "secondary"),               # 参加讨论并持赞成意见的其他人员为次要责任人
+        ("participant", "孙某", "none"),                    # 持反对意见的人员不承担责任
+        ("officer", "陈晨", "undetermined")]                # the 承办人 is not mentioned (SILENT): a human decides
+    assert all(s["basis"].startswith("文水 第十一条(六)") for s in proposal)
+    assert "主要责任人" in proposal[0]["basis"] and "次要责任人" in proposal[1]["basis"]
+    assert "不承担责任" in proposal[2]["basis"] and "a human decides" in proposal[3]["basis"]
+    facts = collective_investigation("2026-10-12")
+    assert proposal == table_shares(facts)                  # the diagram composes the tables as runner.core.blame does
+
+    # every evaluation is on the case with the rows that matched, each citing its article
+    assert [(d["element"], d["decision"]) for d in case["decisions"]] == [
+        ("propose_blame", "wenshui_blame"), ("wenshui_grade_rule", "wenshui_participant"),
+        ("wenshui_grade_rule", "wenshui_participant"), ("wenshui_assess_rule", "wenshui_circumstances"),
+        ("wenshui_assess_rule", "wenshui_circumstances"), ("wenshui_assess_rule", "wenshui_circumstances")]
+    [blame_record] = decisions(case, "wenshui_blame")
+    assert rule_ids(blame_record) == ["ws_blame_W6_decision_maker", "ws_blame_W6_participant", "ws_blame_W6_officer"]
+    assert all(r["annotation"].startswith("文水 第十一条(六)") for r in blame_record["matched_rules"])
+    assert table_input(blame_record, "act_mode") == "collective"
+    assert [(table_input(d, "vote"), rule_ids(d), d["outputs"]["grade"]) for d in decisions(case, "wenshui_participant")] \
+        == [("for", ["ws_part_for"], "secondary"), ("against", ["ws_part_against"], "none")]
+    assert case["data"]["participant_grades"] == [
+        {"person": "钱某", "vote": "for", "grade": "secondary", "basis": proposal[1]["basis"]},
+        {"person": "孙某", "vote": "against", "grade": "none", "basis": proposal[2]["basis"]}]
+
+    # 第九条、第十条 per person who may answer for the fault (孙某 voted against: no assessment); nobody has an
+    # earlier fault in the registry
+    assert [(a["person"], a["roles"], a["grades"], a["fault_type"], a["prior_same_faults"])
+            for a in case["data"]["circumstance_assessments"]] == [
+        ("赵局长", ["decision_maker"], ["primary"], "art7_7", 0), ("钱某", ["participant"], ["secondary"], "art7_7", 0),
+        ("陈晨", ["officer"], ["undetermined"], "art7_7", 0)]
+    boss, voter, officer = case["data"]["circumstance_assessments"]
+    assert [(e["effect"], e["basis"][:9]) for e in boss["effects"]] == [("aggravate", "文水 第九条(一)")]
+    assert boss["needs_human"] is False
+    # 第十条(一) for a 第七条 fault: the 但书 reading is not configured, so the table does not settle it
+    assert voter["article7_fault"] is True and voter["article10_exclusion"] is None
+    assert [(e["effect"], e["basis"][:9]) for e in voter["effects"]] == [("undetermined", "文水 第十条 但书")]
+    assert voter["needs_human"] is True
+    assert officer["effects"] == [] and officer["needs_human"] is False
+    assert [rule_ids(d) for d in decisions(case, "wenshui_circumstances")] == [
+        ["ws_circ_WA1"], ["ws_circ_WLX_undecided"], []]
+    assert case["faults"] == []                              # nothing is recorded before 相关部门 decides
+
+    decide = the_task(deployed, case_id, "decide")
+    assert decide["lane"] == DEPARTMENT and decide["form"] == "wenshui_decide.json"
+    confirmed = [ruling("赵局长", "decision_maker", "primary", severity_adjustment="heavier"),
+                 ruling("钱某", "participant", "secondary"),
+                 ruling("孙某", "participant", "none", grade_basis="文水 第十一条(六)：持反对意见。"),
+                 ruling("陈晨", "officer", "none", grade_basis="执行集体讨论决定，无个人过错。")]
+    # undetermined is a question for the person deciding, never an answer the form accepts; a person found liable
+    # needs the 第七条/第八条 item the registry compares (第九条(三) 同类型); the proposal must have been looked at
+    liable_without_item = {k: v for k, v in ruling("陈晨", "officer", "liable").items() if k != "fault_type"}
+    for refused_data, path in [
+            (decision("2026-10-20", "2026-10-21", *confirmed[:3], ruling("陈晨", "officer", "undetermined")),
+             "person_decisions/3/grade"),
+            (decision("2026-10-20", "2026-10-21", *confirmed[:3], liable_without_item), "person_decisions/3/fault_type"),
+            (decision("2026-10-20", "2026-10-21", *confirmed) | {"proposal_reviewed": False}, "proposal_reviewed")]:
+        with pytest.raises(InvalidData) as refused:
+            cases.complete_task(deployed, decide["id"], refused_data, "xiangguan")
+        assert path in [e["path"] for e in refused.value.details["errors"]]
+    assert cases.show_case(deployed, case_id)["faults"] == []
+    complete(deployed, case_id, "decide", decision("2026-10-20", "2026-10-21", *confirmed), "xiangguan")
+
+    # 第九条(三): the persons found liable are in the fault registry from the day of the decision
+    case = cases.show_case(deployed, case_id)
+    assert case["faults"] == [
+        {"person": "赵局长", "regulation": "wenshui", "fault_type": "art7_7", "confirmed_on": "2026-10-20",
+         "role": "decision_maker", "grade": "primary"},
+        {"person": "钱某", "regulation": "wenshui", "fault_type": "art7_7", "confirmed_on": "2026-10-20",
+         "role": "participant", "grade": "secondary"}]
+    assert [(e["person"], e["fault_type"], e["confirmed_on"]) for e in events(case, "fault_recorded")] == [
+        ("赵局长", "art7_7", "2026-10-20"), ("钱某", "art7_7", "2026-10-20")]
+    assert case["data"]["proposal_outcome"] == [
+        {"person": "赵局长", "role": "decision_maker", "proposed_grade": "primary", "decided_grade": "primary"},
+        {"person": "钱某", "role": "participant", "proposed_grade": "secondary", "decided_grade": "secondary"},
+        {"person": "孙某", "role": "participant", "proposed_grade": "none", "decided_grade": "none"},
+        {"person": "陈晨", "role": "officer", "proposed_grade": "undetermined", "decided_grade": "none"}]
     window = timer(cases.show_case(deployed, case_id), "timer_appeal_window", "armed")
     assert (window["kind"], window["start"], window["last_day"]) == ("period_end", "2026-10-21", "2026-11-20")
 
@@ -253,7 +397,8 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert done["status"] == "completed" and done["overdue"] is False
 
     case = cases.show_case(deployed, case_id)
-    assert ended_at(case) == ["investigation_end", "end_appeal_concluded"]
+    assert ended_at(case) == ["investigation_end", "wenshui_grade_end", "wenshui_grade_end", "wenshui_assess_end",
+                              "wenshui_assess_end", "wenshui_assess_end", "end_appeal_concluded"]
     assert timer(case, "timer_appeal_window")["state"] == "cancelled"
     assert [(e["element"], e["actor"]) for e in events(case, "task_completed")] == [
         ("intake", "zonghe"), ("preliminary_review", "zonghe"), ("decide_filing", "dangzu"),
@@ -286,7 +431,7 @@ def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_c
     assert timers.fire_due(deployed) == 1
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed"
-    assert ended_at(case) == ["investigation_end", "end_decision_effective"]
+    assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end_decision_effective"]
     assert case["overdue"] is False                        # a closing window is not a missed obligation
     closed = events(case, "period_ended")
     assert [(e["element"], e["last_day"]) for e in closed] == [("timer_appeal_window", last_day)]
@@ -423,7 +568,7 @@ def test_art19_an_appeal_registered_after_the_window_closed_loses_to_the_window(
         cases.complete_task(deployed, task["id"], appeal("2026-10-30"), "beidiaocha")
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed"
-    assert ended_at(case) == ["investigation_end", "end_decision_effective"]
+    assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end_decision_effective"]
     assert timer(case, "timer_appeal_window")["state"] == "fired"
     assert [(e["element"], e["last_day"]) for e in events(case, "period_ended")] == [
         ("timer_appeal_window", "2026-10-29")]
@@ -448,8 +593,90 @@ def test_art6_a_reward_runs_beside_the_decision_and_both_must_finish(deployed: D
                      "reward_decided_on": "2026-10-09"}, "dangzu")
     assert done["status"] == "completed"
     case = cases.show_case(deployed, case_id)
-    assert sorted(ended_at(case)) == ["end_decision_effective", "end_reward", "investigation_end"]
+    assert sorted(ended_at(case)) == ["end_decision_effective", "end_reward", "investigation_end",
+                                     "wenshui_assess_end"]
     assert case["data"]["reward_results"][0]["person"] == "王敏"
+
+
+def test_art9_3_repeat_faults_of_the_same_type_are_counted_from_the_registry_the_decisions_write(
+        deployed: Database, clock) -> None:
+    """第九条(三)「两次或两次以上发生同类型的行政过错行为的，应当从重追究责任」: prior_same_faults is what the fault
+    registry holds for the person (same 第七条/第八条 item, no time window, this case not counted), never a typed-in
+    number. One earlier fault plus this one are two only if this case counts, which the text leaves open (SILENT):
+    the table answers undetermined and 相关部门 decides; with two earlier faults it answers 应当从重."""
+    first = decided_case(deployed, "2026-09-29")
+    shown = cases.show_case(deployed, first)
+    assert assessment(shown, "陈晨")["prior_same_faults"] == 0
+    assert shown["faults"] == [{"person": "陈晨", "regulation": "wenshui", "fault_type": "art7_7",
+                                "confirmed_on": "2026-09-29", "role": "officer", "grade": "liable"}]
+
+    clock.set(at("2026-11-02", 9))
+    second = reported_case(deployed, "2026-11-02")
+    case = cases.show_case(deployed, second)
+    chen = assessment(case, "陈晨")
+    assert (chen["fault_type"], chen["prior_same_faults"]) == ("art7_7", 1)
+    repeat = [e for e in chen["effects"] if e["basis"].startswith("文水 第九条(三)")]
+    assert [e["effect"] for e in repeat] == ["undetermined"] and "a human decides" in repeat[0]["basis"]
+    assert "aggravate" not in [e["effect"] for e in chen["effects"]] and chen["needs_human"] is True
+    [record] = decisions(case, "wenshui_circumstances")
+    assert table_input(record, "prior_same_faults") == 1
+    assert "ws_circ_WA3_current" in rule_ids(record) and "ws_circ_WA3" not in rule_ids(record)
+    complete(deployed, second, "decide",
+             decision("2026-11-02", "2026-11-02", ruling("陈晨", "officer", "liable", severity_adjustment="heavier",
+                                                         grade_basis="文水 第九条(三)：本案计入，两次同类型过错。")),
+             "xiangguan")
+    assert [(f["fault_type"], f["confirmed_on"]) for f in cases.show_case(deployed, second)["faults"]] == [
+        ("art7_7", "2026-11-02")]
+
+    # 同类型: the same person's 第八条(二) fault is another type, so nothing earlier counts
+    clock.set(at("2026-11-03", 9))
+    other = cases.show_case(deployed, reported_case(deployed, "2026-11-03", fault_type="art8_2"))
+    chen = assessment(other, "陈晨")
+    assert (chen["fault_type"], chen["prior_same_faults"], chen["article7_fault"]) == ("art8_2", 0, False)
+    assert not [e for e in chen["effects"] if e["basis"].startswith("文水 第九条(三)")]
+
+    # a third 第七条(七) fault: two earlier ones in the registry, 应当从重
+    clock.set(at("2026-11-04", 9))
+    third = cases.show_case(deployed, reported_case(deployed, "2026-11-04"))
+    chen = assessment(third, "陈晨")
+    assert chen["prior_same_faults"] == 2
+    assert [e["effect"] for e in chen["effects"] if e["basis"].startswith("文水 第九条(三)")] == ["aggravate"]
+    [record] = decisions(third, "wenshui_circumstances")
+    assert "ws_circ_WA3" in rule_ids(record) and "ws_circ_WA3_current" not in rule_ids(record)
+
+
+@pytest.mark.parametrize("config, fault_type, rule, effect", [
+    (None, "art7_7", "ws_circ_WLX_undecided", "undetermined"),
+    ({"article10_exclusion": "literal"}, "art7_7", "ws_circ_WLX_literal", "excluded"),
+    ({"article10_exclusion": "not_literal"}, "art7_7", "ws_circ_WL1_not_literal", "discretionary_mitigate_or_exempt"),
+    ({"article10_exclusion": "literal"}, "art8_2", "ws_circ_WL1", "discretionary_mitigate_or_exempt"),
+], ids=["art7-reading-not-configured", "art7-literal", "art7-not-literal", "art8-fault"])
+def test_art10_proviso_reading_is_the_business_owners_configuration_not_an_investigation_finding(
+        deployed: Database, config: dict[str, str] | None, fault_type: str, rule: str, effect: str) -> None:
+    """第十条「可以从轻、减轻或免于追究责任，但有第七条规定情形的除外」: article7_fault follows from the person's fault
+    item; how the 但书 reads (literal / not_literal) is set by the business owner in the start data's config, and
+    while it is not set the table leaves a 第七条 fault to 相关部门 (undetermined)."""
+    case_id = reported_case(deployed, "2026-09-29", fault_type=fault_type,
+                            start_data={"config": config} if config else None)
+    case = cases.show_case(deployed, case_id)
+    chen = assessment(case, "陈晨")
+    assert chen["article7_fault"] is fault_type.startswith("art7_")
+    assert chen["article10_exclusion"] == (config or {}).get("article10_exclusion")
+    assert [e["effect"] for e in chen["effects"]] == [effect]
+    assert [rule_ids(d) for d in decisions(case, "wenshui_circumstances")] == [[rule]]
+    assert chen["needs_human"] is (effect != "excluded")
+
+
+def test_art9_3_a_person_without_a_recorded_fault_item_is_left_to_the_department(deployed: Database) -> None:
+    """第九条(三)「同类型」needs the person's 第七条/第八条 item: for a person the 调查组 did not record, the diagram does
+    not guess a type or count every type: the count stays empty and the assessment goes to 相关部门."""
+    investigated = collective_investigation("2026-09-29")
+    investigated["person_facts"] = [f for f in investigated["person_facts"] if f["person"] != "钱某"]
+    case = cases.show_case(deployed, reported_case(deployed, "2026-09-29", investigated=investigated))
+    voter = assessment(case, "钱某")
+    assert (voter["facts_recorded"], voter["fault_type"], voter["prior_same_faults"]) == (False, None, None)
+    assert voter["effects"] == [] and voter["needs_human"] is True
+    assert assessment(case, "赵局长")["facts_recorded"] is True
 
 
 # ------------------------------------------------------------------------------------------------ the CLI
