@@ -30,6 +30,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment  # noqa: E402
 
 from runner.core import cases, clock, deadlines, engine, timers, users  # noqa: E402
+from runner.core.blame import tables_from_sources  # noqa: E402
 from runner.core.decision_tasks import WenzeParser  # noqa: E402
 from runner.core.deploy import build, deploy, read_sources  # noqa: E402
 from runner.store.db import Database  # noqa: E402
@@ -99,8 +100,13 @@ def run_case(db: Database, forms: dict[str, Any]) -> int:
     return steps
 
 
+# Bare SpiffWorkflow has no database: the fault registry is an empty one in memory.
+BARE_FUNCTIONS = {**deadlines.FUNCTIONS, "prior_faults": lambda *args, **kwargs: 0,
+                  "record_fault": lambda *args, **kwargs: True}
+
+
 def bare_case(spec: Any, subs: Any, forms: dict[str, Any]) -> int:
-    environment = TaskDataEnvironment(dict(deadlines.FUNCTIONS))
+    environment = TaskDataEnvironment(dict(BARE_FUNCTIONS))
     workflow = BpmnWorkflow(spec, subs, script_engine=PythonScriptEngine(environment=environment))
     workflow.do_engine_steps()
     steps = 0
@@ -121,8 +127,10 @@ def bare_case(spec: Any, subs: Any, forms: dict[str, Any]) -> int:
 def throughput(n: int, url: str | None, folder: Path) -> None:
     db = fresh_db(url, folder)
     forms = next(b.forms for b in build(read_sources(ROOT)) if b.process_id == PROCESS)
-    parser = WenzeParser({}, validator=None)
-    for source in read_sources(ROOT):
+    sources = read_sources(ROOT)
+    tables = tables_from_sources((s.name, s.content) for s in sources if s.kind == "dmn")
+    parser = WenzeParser(tables, validator=None)     # SpiffWorkflow cannot evaluate FEEL tables itself
+    for source in sources:
         if source.kind == "bpmn":
             parser.add_bpmn_str(source.content.encode(), filename=source.name)
     spec, subs = parser.get_spec(PROCESS), parser.get_subprocess_specs(PROCESS)

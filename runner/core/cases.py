@@ -138,8 +138,10 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         case = session.get(Case, task.case_id)
         version = versions.load(session, case.process_version_id)
+        spiff_task = engine.find_task(engine.load_workflow(case.state), task_id)
         view = _task_view(task, case.process_id) | {"state": task.state}
         view["schema"] = version.forms.get(task.form) if task.form else None
+        view["data"] = _json_clean(spiff_task.data) if spiff_task is not None and task.state == "ready" else None
         return view
 
 

@@ -91,8 +91,9 @@ def record_fault(person: str, fault_type: str | None, confirmed_on: Any, role: s
 
 
 def prior_faults(person: str, fault_type: str | None = None, on: Any = None) -> int:
-    """How many confirmed faults of `person` count under this regulation's rule: the earlier ones, plus the one
-    being assessed where `count_current_case` is configured."""
+    """How many confirmed faults of `person` count under this regulation's rule: the earlier ones (of
+    `fault_type` where the rule needs the same type; of any type when none is given), plus the one being
+    assessed where `count_current_case` is configured."""
     scope = _current.get()
     rule = COUNTING.get(scope.regulation, {"window": "lifetime", "same_type": False, "count_current_case": False})
     day = _date(on, "on") if on is not None else clock.now().astimezone(SHANGHAI).date()

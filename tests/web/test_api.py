@@ -58,7 +58,7 @@ def test_a_case_runs_over_http(server: str) -> None:
     status, inbox = office.call("GET", "/api/tasks")
     assert status == 200 and [t["name"] for t in inbox] == ["受理登记"]
     status, task = office.call("GET", f"/api/tasks/{inbox[0]['id']}")
-    assert task["schema"]["properties"]["who"]["title"] == "受理人"
+    assert task["schema"]["properties"]["who"]["title"] == "受理人" and task["data"] == {}
     status, _ = office.call("POST", f"/api/tasks/{inbox[0]['id']}/complete",
                             {"data": {"who": "王敏", "received_on": "2026-09-29", "tags": []}})
     assert status == 200
