@@ -3,7 +3,9 @@
 The real bpmn/ dmn/ forms/ are deployed (SQLite and PostgreSQL); the ManualClock stands at Tue 2026-09-29 09:00
 Beijing time until a test moves it. Periods follow 民法典 第二百零一条至第二百零三条 by analogy (domain.md §X.7).
 The items of the 办法 are cited as 第N条 (item N), as in domain.md. All tasks are worked by "admin" until the demo
-users for these lanes exist.
+users for these lanes exist. 第十七条(一)'s count of earlier 同类 faults comes from the fault registry the cases write
+(record_fault once 复核/申诉 are over and the 问责决定 is final, prior_faults before the circumstance table), never
+from a typed-in number.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from tests.conftest import SHANGHAI
 
 PROCESS = "jinzhai_lost_case_accountability"
 AGENCY, LEGAL_OFFICE, JOINT_OFFICE, MEMBERS, JOINT_MEETING, SUPERVISION, GROUP, ACCOUNTABILITY = (
-    "相关行政机关", "县政府法制办", "联席会议办公室", "成员单位", "联席会议", "县监察局", "调查组", "问责机关")
+    "相关行政机关", "县政府法制办", "联席会议办公室", "成员单位", "联席会议", "县监察局", "县监察局调查组", "问责机关")
 USER = "admin"
 UNITS = ["县监察局", "县政府法制办", "县人民法院", "县人民检察院"]
 
@@ -68,7 +70,7 @@ def screened(pursue: bool = True) -> dict[str, Any]:
 
 def subject(person: str, role: str, **facts: Any) -> dict[str, Any]:
     return {"person": person, "role": role, "duties": "负责现场勘验。", "harm": "处罚被撤销，赔偿 2 万元。",
-            "fault_circumstances": "未制作勘验记录。", "responsibility_size": "较大", "prior_same_faults": 0} | facts
+            "fault_circumstances": "未制作勘验记录。", "responsibility_size": "较大", "fault_type": "art5_1"} | facts
 
 
 def investigation(*subjects: dict[str, Any]) -> dict[str, Any]:
@@ -300,18 +302,16 @@ def test_art10_a_member_unit_does_not_cosign_the_meeting_rediscusses_and_decides
 def test_art11_investigation_group_blame_and_circumstance_tables_then_proposals(deployed: Database) -> None:
     """第十一条：县监察局可以根据需要抽调人员组成调查组；第六条、第十四条：决策表给出问责对象（实施主体问责，承办人、
     批准人的责任由人综合认定）；第十五条至第十七条：逐人给出情节建议；县监察局提出问责意见，法制办可以提出问责建议。"""
-    case_id = investigated_case(deployed, subject("周某", "officer", prior_same_faults=2),
-                                subject("吴某", "approver", mitigate_self_corrected=True, prior_same_faults=1),
-                                group=True)
+    case_id = investigated_case(deployed, subject("周某", "officer", aggravate_obstruction=True),
+                                subject("吴某", "approver", mitigate_self_corrected=True), group=True)
     case = cases.show_case(deployed, case_id)
     (blame,) = [d for d in case["decisions"] if d["decision"] == "jinzhai_blame"]
     grades = {r["role"]: r["grade"] for r in blame["outputs"]}
     assert grades["implementing_body"] == "liable"
     assert grades["officer"] == grades["approver"] == "undetermined"       # 第十四条: factors only, a person decides
     proposals = {p["person"]: [e["effect"] for e in p["effects"]] for p in case["data"]["circumstance_proposals"]}
-    assert "aggravate" in proposals["周某"]                  # 第十七条(一): two earlier 同类 faults within a year
-    assert "mitigate" in proposals["吴某"]                   # 第十六条(二)
-    assert "undetermined" in proposals["吴某"]               # one earlier fault: whether this case counts is SILENT
+    assert proposals == {"周某": ["aggravate"], "吴某": ["mitigate"]}   # 第十七条(二), 第十六条(二)
+    assert [p["prior_same_faults"] for p in case["data"]["circumstance_proposals"]] == [0, 0]   # empty registry
     assert len([d for d in case["decisions"] if d["decision"] == "jinzhai_circumstances"]) == 2
     assert lane(deployed, case_id, "opinion") == SUPERVISION
     complete(deployed, case_id, "opinion", OPINION)
@@ -334,6 +334,7 @@ def test_art15_everyone_exempt_ends_the_case(deployed: Database) -> None:
     assert done["status"] == "completed"
     case = cases.show_case(deployed, case_id)
     assert [e["element"] for e in case["events"] if e["kind"] == "end_event"] == ["end_exempt"]
+    assert case["faults"] == []                                            # 免予问责: nothing to count later
 
 
 # ------------------------------------------------------------------------------------------------ 第十三条、第二十条、第二十一条
@@ -366,6 +367,7 @@ def test_art20_art21_execution_recovery_and_review_run_together_nobody_appeals(d
     assert tasks["register_appeal_in_window"][0]["lane"] == "申诉受理机关"
     case = cases.show_case(deployed, case_id)
     assert case["data"]["review_parties"] == [{"name": "周某", "kind": "person", "decision_received_on": "2026-11-27"}]
+    assert case["faults"] == []                     # not final while 复核/申诉 may still change it (第二十一条)
     windows = {t["element"]: t for t in case["timers"]}
     assert (windows["timer_review_window"]["last_day"], windows["timer_review_window"]["rolled_from"]) == (
         "2026-12-28", "2026-12-27")
@@ -387,6 +389,10 @@ def test_art20_art21_execution_recovery_and_review_run_together_nobody_appeals(d
     assert (result["applicant"], result["review_applied"], result["appeal_applied"], result["execution_suspended"]) == (
         "周某", False, False, False)
     assert case["data"]["decision_changed"] is False
+    # 第十七条(一): the final decision recorded 周某's fault, dated by the 联席会议 认定 (第九条(三)); 吴某 was not liable
+    assert case["faults"] == [{"person": "周某", "regulation": "jinzhai", "fault_type": "art5_1",
+                               "confirmed_on": "2026-11-20", "role": "officer", "grade": None}]
+    assert case["data"]["registered_faults"] == ["周某"]
 
 
 def test_art21_review_changes_the_decision_and_the_accountability_body_adjusts_it(deployed: Database, clock) -> None:
@@ -410,3 +416,114 @@ def test_art21_review_changes_the_decision_and_the_accountability_body_adjusts_i
                                               "exchanged_with_court_procuratorate": False})
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed" and case["data"]["decision_changed"] is True
+    assert [f["person"] for f in case["faults"]] == ["周某"]           # changed, not revoked: the fault stands
+
+
+# ------------------------------------------------------------------------------------------------ 第十七条(一) registry
+
+def accountable_case(db: Database, clock, received_on: str, fault_type: str,
+                     person: str = "周某") -> tuple[int, dict[str, Any]]:
+    """One 败诉 case run through the runner until its 问责决定 is final, every date following `received_on` (the clock
+    stands on that day): investigated on day 40, 认定 by the 联席会议 on day 50 (第九条(三)), decided on day 55,
+    neither 复核 nor 申诉 applied for (第二十一条). Returns the case and the circumstance proposal the table made for
+    `person` before the 认定."""
+    def day(n: int) -> str:
+        return (dt.date.fromisoformat(received_on) + dt.timedelta(days=n)).isoformat()
+
+    clock.set(at(received_on, 9))
+    case_id = cases.start_case(db, PROCESS, {}, USER)["case"]
+    complete(db, case_id, "register", register(received_on))
+    complete(db, case_id, "file", filed(day(5)))
+    complete(db, case_id, "receive_filing", {"filing_received_on": day(5), "report_complete": True})
+    complete(db, case_id, "schedule_meeting", schedule(day(20)))
+    complete(db, case_id, "send_materials", sent(day(10)))
+    complete(db, case_id, "screen", screened() | {"meeting_held_on": day(20)})
+    for unit, task in zip(UNITS, tasks_by_element(db, case_id)["cosign"]):
+        cases.complete_task(db, task["id"], {"cosign_result": {"unit": unit, "agreed": True, "signed_on": day(21)}},
+                            USER)
+    complete(db, case_id, "archive", {"archived_on": day(22), "archive_ref": "联席〔2026〕9号",
+                                      "transferred_on": day(22)})
+    complete(db, case_id, "open_case", {"case_filed_on": day(23), "case_no": "金监立〔2026〕9号",
+                                        "form_group": False})
+    complete(db, case_id, "investigate_bureau",
+             investigation(subject(person, "officer", fault_type=fault_type)) | {"investigated_on": day(40)})
+    (proposal,) = cases.show_case(db, case_id)["data"]["circumstance_proposals"]
+    complete(db, case_id, "opinion", OPINION | {"opinion_on": day(41), "feedback_on": day(42)})
+    complete(db, case_id, "legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": day(43)})
+    effect = "aggravate" if "aggravate" in [e["effect"] for e in proposal["effects"]] else "none"
+    complete(db, case_id, "determine", findings((person, True, effect)) | {"determined_on": day(50)})
+    complete(db, case_id, "decide", decision(received_on=day(57)) | {"decided_on": day(55)})
+    complete(db, case_id, "register_review_in_window", {"review_applied": False})
+    complete(db, case_id, "register_appeal_in_window", {"appeal_applied": False})
+    return case_id, proposal
+
+
+def test_art17_1_earlier_faults_of_the_same_kind_within_one_year_come_from_the_fault_registry(
+        deployed: Database, clock) -> None:
+    """第十七条(一)「同一责任人员一年内出现两次（含）以上同类过错行为的」应当从重：每案问责决定确定（复核、申诉办结）后
+    把被问责的责任人员登记入过错登记簿（类型为第五条情形，日期为联席会议认定之日），后案的情节表从登记簿取本人此前同类过错数（基准日为
+    调查完成之日），不由人填写。默认口径：「一年内」为基准日及以前十二个月，「同类」为同一第五条情形，本案不计入。
+    不同情形的过错、一年以前的过错不计；此前一次的，本案是否计入（SILENT）交联席会议认定；此前两次的，建议从重。"""
+    history = [("2025-04-22", "art5_1", 0),      # 认定 2025-06-11
+               ("2026-01-06", "art5_1", 1),      # investigated 2026-02-15: 2025-06-11 lies within the year
+               ("2026-04-11", "art5_3", 0),      # another 第五条 item: not 同类
+               ("2026-06-10", "art5_1", 1)]      # investigated 2026-07-20: 2025-06-11 is more than a year back
+    for received_on, fault_type, prior in history:
+        case_id, proposal = accountable_case(deployed, clock, received_on, fault_type)
+        assert proposal["prior_same_faults"] == prior, received_on
+        effects = [e["effect"] for e in proposal["effects"]]
+        assert "aggravate" not in effects
+        assert ("undetermined" in effects) == (prior == 1)            # jz_circ_JA1_current: whether this case counts
+        determined_on = (dt.date.fromisoformat(received_on) + dt.timedelta(days=50)).isoformat()
+        assert cases.show_case(deployed, case_id)["faults"] == [
+            {"person": "周某", "regulation": "jinzhai", "fault_type": fault_type, "confirmed_on": determined_on,
+             "role": "officer", "grade": None}]
+
+    # investigated 2026-11-01: the 同类 faults 认定 2026-02-25 and 2026-07-30 count; 2025-06-11 and art5_3 do not
+    case_id, proposal = accountable_case(deployed, clock, "2026-09-22", "art5_1")
+    assert proposal["prior_same_faults"] == 2
+    assert [e["effect"] for e in proposal["effects"]] == ["aggravate"]
+    assert proposal["effects"][0]["basis"].startswith("金寨 第十七条(一)")
+    case = cases.show_case(deployed, case_id)
+    (table,) = [d for d in case["decisions"] if d["decision"] == "jinzhai_circumstances"]
+    assert [value for label, value in table["inputs"].items() if label.startswith("第十七条(一)")] == [2]
+    assert [e["person"] for e in case["events"] if e["kind"] == "fault_recorded"] == ["周某"]
+
+    _, other = accountable_case(deployed, clock, "2026-09-23", "art5_1", person="吴某")    # per person
+    assert other["prior_same_faults"] == 0
+
+
+def test_art11_only_the_county_supervision_bureau_group_works_the_group_investigation(deployed: Database) -> None:
+    """第十一条：调查组由县监察局抽调人员组成——泳道（角色）是「县监察局调查组」，文水的「调查组」成员不能办理。"""
+    from runner.core.errors import Forbidden
+    case_id = screened_case(deployed)
+    cosign_all(deployed, case_id)
+    complete(deployed, case_id, "archive", {"archived_on": "2026-10-16", "archive_ref": "联席〔2026〕7号",
+                                            "transferred_on": "2026-10-16"})
+    complete(deployed, case_id, "open_case", {"case_filed_on": "2026-10-19", "case_no": "金监立〔2026〕5号",
+                                              "form_group": True})
+    complete(deployed, case_id, "form_group", {"group_formed_on": "2026-10-20",
+                                               "group_members": [{"name": "郑某", "unit": "县监察局"}]})
+    (task,) = tasks_by_element(deployed, case_id)["investigate_group"]
+    assert task["lane"] == "县监察局调查组"
+    assert cases.list_tasks(deployed, user_name="diaocha") == []             # 文水 调查组
+    with pytest.raises(Forbidden):
+        cases.complete_task(deployed, task["id"], investigation(), "diaocha")
+    assert [t["element"] for t in cases.list_tasks(deployed, user_name="jcdiaocha")] == ["investigate_group"]
+    cases.complete_task(deployed, task["id"], investigation(), "jcdiaocha")
+    assert lane(deployed, case_id, "opinion") == SUPERVISION
+
+
+def test_art21_a_person_whose_decision_is_revoked_on_review_is_not_recorded(deployed: Database) -> None:
+    """第二十一条：复核撤销问责决定的，该责任人员的过错不成立，不登记入过错登记簿（第十七条(一)不计）。"""
+    case_id = decided_case(deployed)
+    complete(deployed, case_id, "register_review_in_window", {"review_applied": True, "review_applied_on": "2026-12-01",
+                                                               "review_grounds": "不应问责。"})
+    complete(deployed, case_id, "register_appeal_in_window", {"appeal_applied": False})
+    complete(deployed, case_id, "decide_review_in_period", {
+        "review_outcome": "revoked", "review_decision_summary": "撤销问责决定。",
+        "review_decided_on": "2026-12-20", "review_decision_received_on": "2026-12-21"})
+    complete(deployed, case_id, "register_post_review_appeal_in_window", {"post_review_appeal_applied": False})
+    case = cases.show_case(deployed, case_id)
+    assert case["faults"] == [] and case["data"]["registered_faults"] == []
+    assert lane(deployed, case_id, "adjust_decision") == ACCOUNTABILITY

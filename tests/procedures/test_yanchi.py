@@ -4,6 +4,8 @@ The real bpmn/ dmn/ forms/ are deployed (SQLite and PostgreSQL); the ManualClock
 Beijing time until a test moves it. Periods follow 民法典 第二百零一条至第二百零三条 by analogy (domain.md §X.7):
 the start day is not counted, a last day that is a rest day rolls forward (an official 调休 working day does not),
 the period ends at 24:00 Beijing time. All tasks are worked by "admin" until the demo users for these lanes exist.
+第十条(四)'s count of earlier 错案 comes from the fault registry the cases write (record_fault once 复核/申诉 are over
+and the decision is final, prior_faults before the circumstance table), never from a number typed into a form.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ REGISTER = {"source_item": "art5_5", "source_document": "投诉材料（2026-09-
 
 
 def subject(person: str, **facts: Any) -> dict[str, Any]:
-    return {"person": person, "prior_same_faults": 0} | facts
+    return {"person": person, "fault_type": "art5_5"} | facts
 
 
 def investigation(act_mode: str = "reviewed_approved", subjects: list[dict[str, Any]] | None = None,
@@ -149,7 +151,7 @@ def test_art7_legal_review_body_does_not_confirm_the_case_and_the_office_closes_
     assert done["status"] == "completed"
     case = cases.show_case(deployed, case_id)
     assert [e["element"] for e in case["events"] if e["kind"] == "end_event"] == ["end_not_confirmed"]
-    assert case["timers"] == [] and case["decisions"] == []
+    assert case["timers"] == [] and case["decisions"] == [] and case["faults"] == []
 
 
 def test_art7_art8_blame_proposal_per_7_2_then_30_day_clock_from_confirmation(deployed: Database) -> None:
@@ -174,6 +176,7 @@ def test_art7_art8_blame_proposal_per_7_2_then_30_day_clock_from_confirmation(de
     case = cases.show_case(deployed, case_id)
     proposals = {p["person"]: p for p in case["data"]["circumstance_proposals"]}
     assert proposals["马某"]["grade"] == "secondary"
+    assert proposals["马某"]["prior_same_faults"] == proposals["杨某"]["prior_same_faults"] == 0   # empty registry
     assert any(e["effect"] == "mitigate" for e in proposals["马某"]["effects"])
     assert not any(e["effect"] == "mitigate" for e in proposals["杨某"]["effects"])
     assert len(decisions(case, "yanchi_circumstances")) == 2          # evaluated once per person
@@ -247,6 +250,7 @@ def test_art12_everyone_exempt_ends_the_case_without_a_decision(deployed: Databa
     assert [e["element"] for e in case["events"] if e["kind"] == "end_event"][-1] == "end_exempt"
     assert {t["element"]: t["state"] for t in case["timers"]} == {"timer_decision": "cancelled",
                                                                  "timer_decision_reminder": "cancelled"}
+    assert case["faults"] == []                                       # 第十二条: not a 错案 of his to count
 
 
 def test_art9_1_and_2_measures_go_to_the_unit_and_the_judicial_office_while_appeal_windows_run(
@@ -272,6 +276,7 @@ def test_art9_1_and_2_measures_go_to_the_unit_and_the_judicial_office_while_appe
     assert case["data"]["review_parties"] == [
         {"name": "马某", "kind": "person", "decision_received_on": "2026-10-13"},
         {"name": "杨某", "kind": "person", "decision_received_on": "2026-10-13"}]
+    assert case["faults"] == []                     # not final while 复核/申诉 may still change it (第十三条)
 
     complete(deployed, case_id, "implement_unit", {"unit_implemented_on": "2026-10-15",
                                                    "unit_implementation": "马某已提交书面检查，追偿 500 元。",
@@ -292,6 +297,14 @@ def test_art9_1_and_2_measures_go_to_the_unit_and_the_judicial_office_while_appe
     assert sorted(r["applicant"] for r in results) == ["杨某", "马某"]
     assert all(r["execution_suspended"] is False and not r["decision_changed"] for r in results)
     assert case["data"]["decision_changed"] is False
+    # 第十条(四): the final decision recorded both 错案, dated by the 第七条 confirmation (2026-09-30)
+    assert case["faults"] == [
+        {"person": "马某", "regulation": "yanchi", "fault_type": "art5_5", "confirmed_on": "2026-09-30",
+         "role": "officer", "grade": "secondary"},
+        {"person": "杨某", "regulation": "yanchi", "fault_type": "art5_5", "confirmed_on": "2026-09-30",
+         "role": "reviewer_approver", "grade": "primary"}]
+    assert case["data"]["registered_faults"] == ["马某", "杨某"]
+    assert [e["person"] for e in case["events"] if e["kind"] == "fault_recorded"] == ["马某", "杨某"]
 
 
 def test_art9_3_and_4_transfer_and_sanction_go_through_unit_opinion_and_party_group_art8_criminal_referral(
@@ -354,6 +367,7 @@ def test_art13_appeal_changes_the_decision_and_the_office_adjusts_it_execution_w
     complete(deployed, case_id, "close_case", {"closed_on": "2026-12-03", "archive_ref": "盐医保档〔2026〕10号"})
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed" and case["data"]["decision_changed"] is True
+    assert [f["person"] for f in case["faults"]] == ["杨某"]            # changed, not revoked: the 错案 stands
     (result,) = case["data"]["review_appeal_results"]
     assert (result["applicant"], result["appeal_outcome"], result["execution_basis"]) == (
         "杨某", "changed", "盐池 第十三条：复核和申诉期间，不停止原处理决定的执行。")
@@ -387,3 +401,99 @@ def test_art3_art7_art9_each_body_works_only_its_own_tasks(deployed: Database) -
     cases.complete_task(deployed, task["id"], confirmation("2026-09-30"), "fazhi")
     assert [t["element"] for t in cases.list_tasks(deployed, user_name="fazhi")] == ["confirm_blame"]
     assert cases.list_tasks(deployed, user_name="keshi") == []
+
+
+# ------------------------------------------------------------------------------------------------ 第十条(四) registry
+
+def officer_case(db: Database, clock, confirmed_on: str, fault_type: str, person: str = "马某") -> int:
+    """第七条(一)：`person` alone made the act, confirmed as a 错案 on `confirmed_on` (the clock stands on that
+    day), 全部责任; the circumstance table has run for him."""
+    clock.set(at(confirmed_on, 9))
+    case_id = confirmed_case(db, confirmed_on, act_mode="direct", persons={"officer": person},
+                             subjects=[subject(person, fault_type=fault_type)])
+    complete(db, case_id, "confirm_blame", shares((person, "officer", "full")))
+    return case_id
+
+
+def proposal(db: Database, case_id: int) -> dict[str, Any]:
+    (only,) = cases.show_case(db, case_id)["data"]["circumstance_proposals"]
+    return only
+
+
+def decide_alone(db: Database, case_id: int, effect: str, on: str) -> dict[str, Any]:
+    """Decided, delivered, and 马某 applies for neither 复核 nor 申诉 (第十三条): the decision is final."""
+    complete(db, case_id, "confirm_circumstances", circumstances(("马某", effect)))
+    complete(db, case_id, "decide", decision(("马某", ["written_self_criticism"]), on=on))
+    complete(db, case_id, "deliver", deliveries(("马某", on)))
+    complete(db, case_id, "register_review", {"review_applied": False})
+    complete(db, case_id, "register_appeal_in_window", {"appeal_applied": False})
+    return cases.show_case(db, case_id)
+
+
+def test_art10_4_earlier_errors_come_from_the_fault_registry_counted_per_calendar_year(
+        deployed: Database, clock) -> None:
+    """第十条(四)「全年累计发生三次以上错案的」应从重：每案处理决定确定（复核、申诉办结）后把被追究人员的错案登记入
+    过错登记簿（登记日期为第七条确认错案之日），后案的情节表从登记簿取本人此前的错案数，不由人填写。默认口径：确认之日所在自然年、不分类型、
+    本案不计入。2025 年的错案不计入 2026 年；2026 年此前两次的，本案是第三次——恰在「三次以上」的边界，本案是否计入
+    制度未规定（SILENT），决策表交局办公室认定（本例认定从重）；此前三次的，决策表直接建议从重。"""
+    history = [("2025-12-15", "art5_5"), ("2026-02-10", "art5_1"), ("2026-05-20", "art5_8")]
+    counts = []
+    for confirmed_on, fault_type in history:
+        case_id = officer_case(deployed, clock, confirmed_on, fault_type)
+        counts.append(proposal(deployed, case_id)["prior_same_faults"])
+        case = decide_alone(deployed, case_id, "none", confirmed_on)
+        assert case["faults"] == [{"person": "马某", "regulation": "yanchi", "fault_type": fault_type,
+                                   "confirmed_on": confirmed_on, "role": "officer", "grade": "full"}]
+    assert counts == [0, 0, 1]                  # 2025-12-15 lies in another calendar year; other types count too
+
+    third = officer_case(deployed, clock, "2026-09-30", "art5_5")
+    case = cases.show_case(deployed, third)
+    inputs = decisions(case, "yanchi_circumstances")[-1]["inputs"]              # keyed by the column labels
+    assert [value for label, value in inputs.items() if label.startswith("第十条(四)")] == [2]
+    found = proposal(deployed, third)
+    assert found["prior_same_faults"] == 2
+    assert [e["effect"] for e in found["effects"]] == ["undetermined"]       # 第十条(四) and the current case: SILENT
+    assert "第十条(四)" in found["effects"][0]["basis"]
+    assert len(decide_alone(deployed, third, "aggravate", "2026-10-12")["faults"]) == 1
+
+    fourth = officer_case(deployed, clock, "2026-11-16", "art5_2")
+    found = proposal(deployed, fourth)
+    assert found["prior_same_faults"] == 3
+    assert [e["effect"] for e in found["effects"]] == ["aggravate"]
+    assert found["effects"][0]["basis"].startswith("盐池 第十条(四)")
+
+    other = officer_case(deployed, clock, "2026-11-17", "art5_5", person="杨某")      # per person
+    assert proposal(deployed, other)["prior_same_faults"] == 0
+
+
+def test_art13_a_person_whose_decision_is_revoked_on_appeal_is_not_recorded(deployed: Database) -> None:
+    """第十三条：申诉撤销原决定的，该人的错案责任不成立，不登记入过错登记簿；未申请的仍登记（第十条(四)）。"""
+    case_id = decided_case(deployed, ("马某", ["written_self_criticism"]), ("杨某", ["circulated_criticism"]))
+    complete(deployed, case_id, "deliver", deliveries(("马某", "2026-10-13"), ("杨某", "2026-10-13")))
+    for task in tasks_by_element(deployed, case_id)["register_review"]:
+        cases.complete_task(deployed, task["id"], {"review_applied": False}, USER)
+    first, second = tasks_by_element(deployed, case_id)["register_appeal_in_window"]     # one per person
+    cases.complete_task(deployed, first["id"], {"appeal_applied": False}, USER)
+    cases.complete_task(deployed, second["id"], {
+        "appeal_applied": True, "appeal_filed_on": "2026-10-20", "appeal_accepted_on": "2026-10-21",
+        "appeal_addressee": "吴忠市医疗保障局", "appeal_grounds": "不应追究。"}, USER)
+    complete(deployed, case_id, "decide_appeal", {"appeal_outcome": "revoked", "appeal_decision_summary": "撤销原决定。",
+                                                  "appeal_decided_on": "2026-12-01"})
+    case = cases.show_case(deployed, case_id)
+    (revoked,) = [r for r in case["data"]["review_appeal_results"] if r["appeal_outcome"] == "revoked"]
+    kept = {"马某", "杨某"} - {revoked["applicant"]}
+    assert [f["person"] for f in case["faults"]] == sorted(kept) == case["data"]["registered_faults"]
+    assert tasks_by_element(deployed, case_id)["adjust_decision"][0]["lane"] == OFFICE
+
+
+def test_art10_4_configured_to_count_the_current_case_the_third_error_aggravates(
+        deployed: Database, clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """第十条(四)：本案是否计入「全年累计三次」是配置（runner/core/faults.py COUNTING，WENZE_FAULT_COUNTING）。配置为计入
+    时，本年度此前两次错案的人员，本案即第三次，决策表直接建议从重；上一年度的错案仍不计入。"""
+    from runner.core import faults
+    monkeypatch.setitem(faults.COUNTING, "yanchi", faults.COUNTING["yanchi"] | {"count_current_case": True})
+    for confirmed_on in ("2025-12-15", "2026-02-10", "2026-05-20"):
+        decide_alone(deployed, officer_case(deployed, clock, confirmed_on, "art5_5"), "none", confirmed_on)
+    found = proposal(deployed, officer_case(deployed, clock, "2026-09-30", "art5_5"))
+    assert found["prior_same_faults"] == 3                             # 2026-02-10, 2026-05-20 and this case
+    assert [e["effect"] for e in found["effects"]] == ["aggravate"]
