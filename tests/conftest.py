@@ -22,6 +22,21 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 PG_URL = os.environ.get("WENZE_TEST_POSTGRES_URL")
 
 
+def at(day: str, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    """An instant in Beijing time."""
+    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute, second=second, tzinfo=SHANGHAI)
+
+
+def after(last_day: str) -> dt.datetime:
+    """One second after 24:00 of `last_day` (民法典 第二百零三条: a period's last day ends at 24:00)."""
+    return at(last_day) + dt.timedelta(days=1, seconds=1)
+
+
+def utc(instant: dt.datetime) -> str:
+    """How the runner reports an instant (timer due_at): ISO in UTC."""
+    return instant.astimezone(dt.timezone.utc).isoformat()
+
+
 @pytest.fixture
 def clock() -> Iterator[clock_module.ManualClock]:
     """A clock standing at Tue 2026-09-29 09:00 Beijing time until a test moves it."""

@@ -18,21 +18,12 @@ import pytest
 from runner.core import cases, timers
 from runner.core.errors import InvalidData
 from runner.store.db import Database
-from tests.conftest import SHANGHAI
+from tests.conftest import after, at
 
 PROCESS = "chifeng_fault_accountability"
 INSPECTION, PARTY_GROUP = "派驻纪检监察组", "局党组"
 REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"        # lanes of the shared review_appeal
 USER = "admin"
-
-
-def at(day: str, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute, second=second, tzinfo=SHANGHAI)
-
-
-def after(last_day: str) -> dt.datetime:
-    """One second after 24:00 of `last_day` (第二百零三条: the last day ends at 24:00)."""
-    return at(last_day) + dt.timedelta(days=1, seconds=1)
 
 
 def ready(db: Database, case: int) -> dict[str, dict[str, Any]]:

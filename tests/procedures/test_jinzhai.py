@@ -17,25 +17,13 @@ import pytest
 from runner.core import cases, timers
 from runner.core.errors import InvalidData
 from runner.store.db import Database
-from tests.conftest import SHANGHAI
+from tests.conftest import after, at, utc
 
 PROCESS = "jinzhai_lost_case_accountability"
 AGENCY, LEGAL_OFFICE, JOINT_OFFICE, MEMBERS, JOINT_MEETING, SUPERVISION, GROUP, ACCOUNTABILITY = (
     "相关行政机关", "县政府法制办", "联席会议办公室", "成员单位", "联席会议", "县监察局", "县监察局调查组", "问责机关")
 USER = "admin"
 UNITS = ["县监察局", "县政府法制办", "县人民法院", "县人民检察院"]
-
-
-def at(day: str, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute, second=second, tzinfo=SHANGHAI)
-
-
-def after(last_day: str) -> dt.datetime:
-    return at(last_day) + dt.timedelta(days=1, seconds=1)
-
-
-def utc(instant: dt.datetime) -> str:
-    return instant.astimezone(dt.timezone.utc).isoformat()
 
 
 # ------------------------------------------------------------------------------------------------ form data

@@ -15,7 +15,7 @@ import pytest
 
 from runner.core import cases, timers
 from runner.store.db import Database
-from tests.conftest import SHANGHAI
+from tests.conftest import after, at
 
 PROCESS = "review_appeal"
 CASE_OFFICE, REVIEW_BODY, APPEAL_BODY = "问责案件主办机构", "复核机关", "申诉受理机关"
@@ -35,15 +35,6 @@ JINZHAI = {"review_filing_days": 30, "review_filing_unit": "calendar_days",
            "appeal_after_review": True, "appeal_after_review_days": 15, "appeal_after_review_unit": "calendar_days",
            "appeal_decision_period": 60, "appeal_decision_unit": "calendar_days", "appeal_decision_soft": True,
            "execution_basis": "金寨 第二十一条第二款：申请复核、申诉期间，问责决定不停止执行。"}
-
-
-def at(day: str, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute, second=second, tzinfo=SHANGHAI)
-
-
-def after(last_day: str) -> dt.datetime:
-    """One second after 24:00 of `last_day`."""
-    return at(last_day) + dt.timedelta(days=1, seconds=1)
 
 
 def start(db: Database, config: dict[str, Any], received_on: str, name: str = "王某") -> int:

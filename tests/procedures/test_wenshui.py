@@ -21,21 +21,11 @@ from runner.core import cases, holidays, timers
 from runner.core.blame import blame, tables_from_sources
 from runner.core.errors import Conflict, Forbidden, InvalidData
 from runner.store.db import Database
-from tests.conftest import ROOT, SHANGHAI
+from tests.conftest import ROOT, SHANGHAI, at, utc
 
 PROCESS = "wenshui_fault_review"
 OFFICE, PARTY, GROUP, RESPONDENT, DEPARTMENT, APPEAL_BODY = (
     "综合股/办公室", "局党组", "调查组", "被调查人", "相关部门", "上级组织人事部门/监察部门")
-
-
-def at(day: str, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    """An instant in Beijing time."""
-    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute, second=second, tzinfo=SHANGHAI)
-
-
-def utc(instant: dt.datetime) -> str:
-    """How the runner reports an instant (timer due_at): ISO in UTC."""
-    return instant.astimezone(dt.timezone.utc).isoformat()
 
 
 def just_after_last_day(last_day: str) -> dt.datetime:

@@ -9,32 +9,19 @@ and the decision is final, prior_faults before the circumstance table), never fr
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 
 from runner.core import cases, timers
 from runner.store.db import Database
-from tests.conftest import SHANGHAI
+from tests.conftest import after, at, utc
 
 PROCESS = "yanchi_fault_accountability"
 OFFICE, LEGAL, PARTY_GROUP, UNIT, JUDICIAL, HR = (
     "局办公室", "局重大执法决定法制审核机构", "局党组会议", "被追究人员所在单位和科室", "市政府司法机构",
     "局机关党委、人事办公室")
 USER = "admin"
-
-
-def at(day: str, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute, second=second, tzinfo=SHANGHAI)
-
-
-def after(last_day: str) -> dt.datetime:
-    return at(last_day) + dt.timedelta(days=1, seconds=1)
-
-
-def utc(instant: dt.datetime) -> str:
-    return instant.astimezone(dt.timezone.utc).isoformat()
 
 
 # ------------------------------------------------------------------------------------------------ form data
