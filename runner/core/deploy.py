@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from .sandbox import compile_source
 from ..store.db import Database
 from ..store.models import Artifact, ProcessVersion
 
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 KINDS = {"bpmn": ("bpmn", "*.bpmn"), "dmn": ("dmn", "*.dmn"), "form": ("forms", "*.json")}
 
 
@@ -148,6 +151,7 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         except ValidationException as err:
             raise _deploy_error(err) from None
     file_of = {pid: p.filename for pid, p in parser.process_parsers.items()}
+    starters = {pid: _starters(p.node) for pid, p in parser.process_parsers.items()}
     hashes = {(s.kind, s.name): s.hash for s in sources}
     builds = []
     contents = {(s.kind, s.name): s.content for s in sources}
@@ -167,9 +171,18 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         files.update({f"dmn/{name}": hashes[("dmn", name)] for name in used_dmn})
         content_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
         specs = engine.specs_to_dict(spec, subs, {name: contents[("dmn", name)] for name in used_dmn})
+        specs["starters"] = starters[process_id]
         builds.append(ProcessBuild(process_id, spec.description or process_id, specs, files,
                                    {name: schemas[name] for name in sorted(used_forms)}, content_hash))
     return builds
+
+
+def _starters(process: Any) -> list[str]:
+    """Lanes a process names as allowed to open a case (process property `startableBy`, lanes separated by
+    「、」 or commas); empty means the lane of its start event."""
+    values = process.xpath('./bpmn:extensionElements/spiff:properties/spiff:property[@name="startableBy"]/@value',
+                           namespaces={"bpmn": BPMN_NS, "spiff": SPIFF_NS})
+    return [lane.strip() for value in values for lane in re.split(r"[、,，]", value) if lane.strip()]
 
 
 def _load_tables(sources: list[Source]) -> tuple[dict[str, DecisionTable], dict[str, str]]:

@@ -61,10 +61,14 @@ def get(session: Session, name: str) -> User:
 
 def require_lane(user: User, lane: str | None, what: str) -> None:
     """Only a member of the lane's body (or an administrator) may act on a task of that lane."""
-    if lane is None or ADMIN in user.roles or lane in user.roles:
+    require_any_lane(user, (lane,), what)
+
+
+def require_any_lane(user: User, lanes: tuple[str | None, ...], what: str) -> None:
+    if None in lanes or ADMIN in user.roles or set(lanes) & set(user.roles):
         return
-    raise Forbidden(f"user '{user.name}' does not hold the role '{lane}' required for {what}",
-                    user=user.name, role=lane)
+    raise Forbidden(f"user '{user.name}' does not hold the role '{'、'.join(lanes)}' required for {what}",
+                    user=user.name, role="、".join(lanes))
 
 
 def upsert(session: Session, name: str, display_name: str, roles: list[str], password: str) -> User:

@@ -23,6 +23,7 @@ class Version:
     content_hash: str        # what engine.new_workflow / load_workflow know the specs by
     forms: dict[str, Any]
     validators: dict[str, Draft202012Validator]
+    starters: tuple[str, ...]     # lanes that may open a case; empty: the start event's lane
 
 
 _CACHE: dict[str, Version] = {}
@@ -35,7 +36,8 @@ def load(session: Session, version_id: int) -> Version:
         row = session.get(ProcessVersion, version_id)
         engine.register_specs(row.content_hash, row.spec)
         validators = {name: forms.compile_schema(schema) for name, schema in row.forms.items()}
-        _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators)
+        _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
+                                           tuple(row.spec.get("starters", ())))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

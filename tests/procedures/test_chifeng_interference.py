@@ -176,3 +176,13 @@ def test_not_recorded_10_second_time_disciplined_and_instigating_supervisor_aggr
     between = cases.start_case(deployed, PROCESS, {"report_kind": "non_recording"}, USER)["case"]
     do(deployed, between, "non_recording", finding(found_on="2025-08-01"))
     assert cases.show_case(deployed, between)["data"]["prior_non_recording_findings"] == 1
+
+
+def test_the_officer_or_the_inspection_group_may_open_a_case_and_nobody_else(deployed: Database) -> None:
+    """第五条 (the officer registers) and 第十条 (派驻纪检监察组 finds a failure to record): the process names both
+    bodies in its `startableBy` property; a 局党组 member may not open such a case."""
+    from runner.core.errors import Forbidden
+    assert cases.start_case(deployed, PROCESS, {}, "banan")["status"] == "running"
+    assert cases.start_case(deployed, PROCESS, {"report_kind": "non_recording"}, "jijian")["status"] == "running"
+    with pytest.raises(Forbidden, match="办案人员、派驻纪检监察组"):
+        cases.start_case(deployed, PROCESS, {}, "dangzu")
