@@ -84,7 +84,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         timeline = Timeline(clock.now())
         try:
             with step.scope(session, case.id, case.process_id) as scope:
-                steps = engine.advance(workflow)      # a deadline that fell due fires before the user acts
+                steps = engine.catch_up(workflow)     # a deadline that fell due fires before the user acts
                 spiff_task = workflow.get_task_from_id(UUID(task_id))
                 if not engine.is_ready(spiff_task):
                     sync_case(session, case, workflow, steps, timeline, scope)

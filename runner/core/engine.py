@@ -172,6 +172,14 @@ def advance(workflow: BpmnWorkflow) -> list[Step]:
             return steps
 
 
+def catch_up(workflow: BpmnWorkflow) -> list[Step]:
+    """Fire what fell due since the case was saved (a saved case has nothing else left to run)."""
+    now = clock.now()
+    if any(due < now for _task, due in armed_timers(workflow)):
+        return advance(workflow)
+    return []
+
+
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[Any]:
     return workflow.get_tasks(state=TaskState.READY, manual=True)
 
