@@ -4,7 +4,10 @@
 (不予立案, 第六条 免予追究, 过错不成立), 第十二条 levels with their measures, 第十三条 appeals against 政纪处分 only, and
 第十五条's 年内 restrictions recorded as case data. 第十一条（3）「全年累计发生三次（含三次）以上」 counts come from the fault
 registry (earlier cases record their faults when the decision takes effect), never from a typed-in number. 明山 has no
-numeric deadline anywhere, so no case ever has a timer.
+numeric deadline anywhere, so no case ever has a timer. 第十三条 appeals run through the shared call activity
+review_appeal, one instance per person with a 政纪处分, every window SILENT (None): the 申诉受理机关 records the appeal
+(or that there is none) and its outcome by hand, and since 第十三条 provides no 复核 the 复核机关 records that none was
+applied for.
 Every test runs on SQLite and PostgreSQL with the real bpmn/ and forms/ (the `deployed` fixture).
 """
 from __future__ import annotations
@@ -20,6 +23,7 @@ from runner.store.db import Database
 
 PROCESS = "mingshan_fault_accountability"
 OFFICE, GROUP = "领导小组办公室", "执法过错责任追究领导小组"
+REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"        # lanes of the shared review_appeal
 USER = "admin"     # until demo users hold the two lanes above
 
 
@@ -37,6 +41,41 @@ def task(db: Database, case: int, element: str) -> dict[str, Any]:
 
 def do(db: Database, case: int, element: str, data: dict[str, Any]) -> dict[str, Any]:
     return cases.complete_task(db, task(db, case, element)["id"], data, USER)
+
+
+def party_task(db: Database, case: int, element: str, name: str) -> dict[str, Any]:
+    """The review_appeal task of one applicant (the task page shows whose appeal it is)."""
+    found = [t for t in ready(db, case) if t["element"] == element
+             and cases.get_task(db, t["id"])["data"]["applicant"] == name]
+    assert len(found) == 1, (element, name, [t["element"] for t in ready(db, case)])
+    return found[0]
+
+
+def party_do(db: Database, case: int, element: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
+    return cases.complete_task(db, party_task(db, case, element, name)["id"], data, USER)
+
+
+# 第十三条 provides no 复核: review_appeal's 复核 route is SILENT and the 复核机关 records that none was applied for
+NO_REVIEW = {"review_applied": False, "review_register_note": "明山 第十三条未规定复核；未收到复核申请。"}
+NO_APPEAL = {"appeal_applied": False, "appeal_grounds": "当事人书面表示不申诉。"}
+
+
+def appeal(on: str) -> dict[str, Any]:
+    return {"appeal_applied": True, "appeal_filed_on": on, "appeal_accepted_on": on, "appeal_addressee": "区监察委员会",
+            "appeal_grounds": "处分过重。"}
+
+
+def appeal_decided(outcome: str, on: str) -> dict[str, Any]:
+    return {"appeal_outcome": outcome, "appeal_decision_summary": "申诉处理决定。", "appeal_decided_on": on}
+
+
+def no_appeal(db: Database, case: int, *names: str) -> dict[str, Any]:
+    """Each person with a 政纪处分 states not to appeal; the 复核机关 records that no 复核 was applied for."""
+    done: dict[str, Any] = {}
+    for name in names:
+        party_do(db, case, "register_review", name, NO_REVIEW)
+        done = party_do(db, case, "register_appeal", name, NO_APPEAL)
+    return done
 
 
 def path(db: Database, case: int) -> list[str]:
@@ -181,17 +220,33 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
         {"unit": "法制科", "year": 2026, "no_advanced_rating": True, "basis": "明山 第十五条",
          "decision_document_no": "明过决〔2026〕3号"}]
     assert data["appealable_persons"] == ["刘伟"]            # 警告 is a 政纪处分; 通报批评 is not (第十三条)
-    assert [t["element"] for t in ready(deployed, case)] == ["appeal_status"]
+    # 第十三条 through review_appeal: one instance, for 刘伟 only; every window SILENT, so no timer and both routes
+    # wait for a registration by hand
+    assert data["review_parties"] == [{"name": "刘伟", "kind": "person", "decision_received_on": None}]
+    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case)) == [
+        ("register_appeal", APPEAL_BODY), ("register_review", REVIEW_BODY)]
+    assert shown["timers"] == [] and shown["faults"] == []   # not final while the appeal may still change it
 
-    do(deployed, case, "appeal_status", {"appeal_filed": True, "appellant": "刘伟", "appeal_filed_on": "2026-10-30",
-                                         "appeal_body": "区监察委员会", "appeal_grounds": "处分过重。"})
-    done = do(deployed, case, "appeal_outcome", {"appeal_outcome": "upheld", "appeal_decided_on": "2026-11-20",
-                                                 "appeal_decision_body": "区监察委员会"})
+    party_do(deployed, case, "register_review", "刘伟", NO_REVIEW)
+    party_do(deployed, case, "register_appeal", "刘伟", appeal("2026-10-30"))
+    assert [(t["element"], t["lane"]) for t in ready(deployed, case)] == [("decide_appeal", APPEAL_BODY)]
+    assert cases.show_case(deployed, case)["faults"] == []
+    done = party_do(deployed, case, "decide_appeal", "刘伟", appeal_decided("upheld", "2026-11-20"))
     assert done["status"] == "completed"
     shown = cases.show_case(deployed, case)
-    assert shown["data"]["appeal_outcome"] == "upheld" and shown["data"]["person_decisions"][0]["level"] == "L3"
-    assert path(deployed, case)[-6:] == ["appeal_status", "gw_appeal", "appeal_outcome", "join_effective",
-                                         "record_faults", "end_effective"]
+    [result] = shown["data"]["review_appeal_results"]
+    assert (result["applicant"], result["appeal_applied"], result["appeal_outcome"], result["review_applied"],
+            result["decision_changed"]) == ("刘伟", True, "upheld", False, False)
+    assert result["execution_basis"].startswith("明山 第十三条")
+    assert shown["data"]["person_decisions"][0]["level"] == "L3"
+    walked = path(deployed, case)
+    # every window SILENT: the review_appeal gateways take the 未规定 branches to the tasks without a timer
+    assert walked[walked.index("record_restrictions"):] == [
+        "record_restrictions", "gw_appealable", "set_appeal_windows", "load_windows", "fork_routes", "init_review",
+        "init_appeal", "gw_review_window", "gw_appeal_window", "register_review", "gm_review_registered",
+        "gw_review_applied", "gm_review_route_done", "register_appeal", "gm_appeal_registered", "gw_appeal_applied",
+        "gw_appeal_period", "decide_appeal", "gm_appeal_decided", "gm_appeal_route_done", "join_routes",
+        "record_result", "end", "join_effective", "record_faults", "end_effective"]
     # 第十一条（3）: once the decision takes effect (here: the appeal upheld it) both faults enter the registry, dated
     # with the decision (第十八条) and typed with the first 第五条 item the group found
     assert shown["faults"] == [
@@ -281,16 +336,24 @@ def test_levels_4_and_5_offer_their_own_measures_12(deployed: Database, level: s
 
 
 def test_appeal_13_not_filed_leaves_the_decision_in_force(deployed: Database) -> None:
-    """第十三条: the person with a 政纪处分 does not appeal (no appeal period exists, the office records it)."""
+    """第十三条: the person with a 政纪处分 does not appeal (no appeal period exists: the 申诉受理机关 records it by hand,
+    and the 复核机关 records that no 复核 was applied for); the decision takes effect and the fault is recorded."""
     case = to_review(deployed)
     do(deployed, case, "review", review(findings=[finding("刘伟", "officer")]))
     do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["serious_warning"])))
-    with pytest.raises(InvalidData):     # an appeal names who appealed, when and to whom
-        do(deployed, case, "appeal_status", {"appeal_filed": True})
-    done = do(deployed, case, "appeal_status", {"appeal_filed": False, "status_note": "当事人书面表示不申诉。"})
+    with pytest.raises(InvalidData) as refused:     # an appeal says when it was filed and accepted, where, and why
+        party_do(deployed, case, "register_appeal", "刘伟", {"appeal_applied": True})
+    assert {e["path"] for e in refused.value.details["errors"]} >= {"appeal_filed_on", "appeal_addressee"}
+    party_do(deployed, case, "register_appeal", "刘伟", NO_APPEAL)
+    assert [t["element"] for t in ready(deployed, case)] == ["register_review"]     # SILENT: waits for the record
+    assert cases.show_case(deployed, case)["faults"] == []
+    done = party_do(deployed, case, "register_review", "刘伟", NO_REVIEW)
     assert done["status"] == "completed"
-    assert path(deployed, case)[-4:] == ["gw_appeal", "join_effective", "record_faults", "end_effective"]
-    assert [f["person"] for f in cases.show_case(deployed, case)["faults"]] == ["刘伟"]
+    assert path(deployed, case)[-4:] == ["end", "join_effective", "record_faults", "end_effective"]
+    shown = cases.show_case(deployed, case)
+    [result] = shown["data"]["review_appeal_results"]
+    assert (result["appeal_applied"], result["review_applied"], result["decision_changed"]) == (False, False, False)
+    assert [f["person"] for f in shown["faults"]] == ["刘伟"] and shown["timers"] == []
 
 
 def test_hearing_18_must_record_what_was_said(deployed: Database) -> None:
@@ -369,7 +432,7 @@ def test_repeat_offence_11_3_counts_the_calendar_year_from_the_registry(deployed
                                                    finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
     do(deployed, third, "decide", decision(person("刘伟", "执法一科", "L4", ["demerit"], aggravated=True),
                                            person("孙丽", "法制科", "L2", ["circulated_criticism"])))
-    do(deployed, third, "appeal_status", {"appeal_filed": False, "status_note": "当事人表示不申诉。"})
+    no_appeal(deployed, third, "刘伟")                  # 记过 is a 政纪处分: 刘伟 could appeal and did not
     assert [(f["person"], f["confirmed_on"], f["grade"]) for f in cases.show_case(deployed, third)["faults"]] == [
         ("刘伟", "2026-10-23", "L4"), ("孙丽", "2026-10-23", "L2")]
 
@@ -385,18 +448,22 @@ def test_repeat_offence_11_3_counts_the_calendar_year_from_the_registry(deployed
 
 
 def test_revoked_sanction_on_appeal_13_is_not_counted(deployed: Database) -> None:
-    """第十三条: the appeal revokes the appellant's 政纪处分; only the decision that stays in force enters the registry,
-    so a later case finds no earlier fault of the appellant."""
+    """第十三条: both have a 政纪处分, so each has a review_appeal instance; 刘伟's appeal revokes his 政纪处分, 孙丽 does not
+    appeal. Only the decision that stays in force enters the registry, so a later case finds no earlier fault of 刘伟."""
     case = to_review(deployed, concluded_on="2026-03-02")
     do(deployed, case, "review", review())
     do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["warning"]),
                                           person("孙丽", "法制科", "L3", ["serious_warning"]), decided_on="2026-03-10"))
-    do(deployed, case, "appeal_status", {"appeal_filed": True, "appellant": "刘伟", "appeal_filed_on": "2026-03-15",
-                                         "appeal_body": "区监察委员会", "appeal_grounds": "事实不清。"})
-    do(deployed, case, "appeal_outcome", {"appeal_outcome": "revoked", "appeal_decided_on": "2026-04-20",
-                                          "appeal_decision_body": "区监察委员会"})
+    assert [p["name"] for p in cases.show_case(deployed, case)["data"]["review_parties"]] == ["刘伟", "孙丽"]
+    party_do(deployed, case, "register_appeal", "刘伟", appeal("2026-03-15") | {"appeal_grounds": "事实不清。"})
+    no_appeal(deployed, case, "孙丽")
+    party_do(deployed, case, "register_review", "刘伟", NO_REVIEW)
+    assert cases.show_case(deployed, case)["faults"] == []          # 孙丽's is not recorded before 刘伟's appeal ends
+    party_do(deployed, case, "decide_appeal", "刘伟", appeal_decided("revoked", "2026-04-20"))
     shown = cases.show_case(deployed, case)
     assert shown["status"] == "completed" and shown["data"]["registered_faults"] == ["孙丽"]
+    assert {r["applicant"]: r["appeal_outcome"] for r in shown["data"]["review_appeal_results"]} == {
+        "刘伟": "revoked", "孙丽": None}
     assert [f["person"] for f in shown["faults"]] == ["孙丽"]
     later = to_review(deployed, concluded_on="2026-10-15")
     assert (assessment(deployed, later, "刘伟")["prior_same_faults"],

@@ -4,6 +4,10 @@ Every test starts from the real bpmn/ and forms/ (the `deployed` fixture) on SQL
 ManualClock instead of sleeping, and checks what a case officer would check: who has which task, when each period
 ends (民法典 第二百零一条至第二百零三条 by analogy: the start day is not counted, a last day on a rest day rolls
 forward, the period ends at 24:00 Beijing time), what the timeline says, and how the case ends.
+第十九条's 申诉 runs through the shared call activity review_appeal (one instance per 行政过错责任人): the 30-day
+window is its period_end timer, the 申诉受理机关 registers the written appeal and its outcome (the handling period is
+SILENT: no timer), and since 第十九条 provides no 复核 the 复核机关 records by hand that none was applied for. The
+persons found liable enter the fault registry once the appeal is over (window closed, 不申诉 or 申诉处理完毕).
 """
 from __future__ import annotations
 
@@ -24,8 +28,8 @@ from runner.store.db import Database
 from tests.conftest import ROOT, SHANGHAI, at, utc
 
 PROCESS = "wenshui_fault_review"
-OFFICE, PARTY, GROUP, RESPONDENT, DEPARTMENT, APPEAL_BODY = (
-    "综合股/办公室", "局党组", "调查组", "被调查人", "相关部门", "上级组织人事部门/监察部门")
+OFFICE, PARTY, GROUP, RESPONDENT, DEPARTMENT = "综合股/办公室", "局党组", "调查组", "被调查人", "相关部门"
+REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"       # lanes of the shared review_appeal (第十九条: 上级组织人事部门/监察部门)
 
 
 def just_after_last_day(last_day: str) -> dt.datetime:
@@ -122,8 +126,18 @@ def decision(decided_on: str, delivered_on: str, *people: dict[str, Any]) -> dic
 
 
 def appeal(on: str) -> dict[str, Any]:
-    return {"appeal_filed": True, "appellant": "陈晨", "appeal_filed_on": on, "appeal_addressee": "supervision",
-            "appeal_grounds": "处理过重。"}
+    """第十九条: the written appeal as the 申诉受理机关 registers it in review_appeal."""
+    return {"appeal_applied": True, "appeal_filed_on": on, "appeal_accepted_on": on,
+            "appeal_addressee": "文水县监察委员会", "appeal_grounds": "处理过重。"}
+
+
+NO_APPEAL = {"appeal_applied": False, "appeal_grounds": "本人书面表示不申诉。"}
+# 第十九条 provides no 复核: review_appeal's 复核 route is SILENT and the 复核机关 records that none was applied for
+NO_REVIEW = {"review_applied": False, "review_register_note": "文水 第十九条未规定复核；未收到依有关法律、法规提出的复核申请。"}
+
+
+def appeal_decided(outcome: str, on: str) -> dict[str, Any]:
+    return {"appeal_outcome": outcome, "appeal_decision_summary": "申诉处理决定。", "appeal_decided_on": on}
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -146,6 +160,29 @@ def timer(case: dict[str, Any], element: str, state: str | None = None) -> dict[
     found = [t for t in case["timers"] if t["element"] == element and state in (None, t["state"])]
     assert len(found) == 1, (element, case["timers"])
     return found[0]
+
+
+def party_task(db: Database, case_id: int, element: str, name: str) -> dict[str, Any]:
+    """The review_appeal task of one applicant (the task page shows whose appeal it is)."""
+    found = [t for t in ready(db, case_id, element) if cases.get_task(db, t["id"])["data"]["applicant"] == name]
+    assert len(found) == 1, (element, name, [t["element"] for t in ready(db, case_id)])
+    return found[0]
+
+
+def no_review(db: Database, case_id: int, *names: str) -> None:
+    """The 复核机关 records, for each applicant, that no 复核 was applied for (第十九条 has none)."""
+    for name in names or ("陈晨",):
+        cases.complete_task(db, party_task(db, case_id, "register_review", name)["id"], NO_REVIEW, "fuhe")
+
+
+def accept_decision(db: Database, case_id: int, *names: str) -> dict[str, Any]:
+    """Each liable person states in writing not to appeal: the decision takes effect and the faults are recorded."""
+    no_review(db, case_id, *names)
+    done = {}
+    for name in names or ("陈晨",):
+        done = cases.complete_task(db, party_task(db, case_id, "register_appeal_in_window", name)["id"], NO_APPEAL,
+                                   "shensu")
+    return done
 
 
 def events(case: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -246,9 +283,10 @@ def test_art15_party_group_decides_not_to_file_and_the_office_closes_the_case(de
 
 
 def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_and_appeal(
-        deployed: Database) -> None:
+        deployed: Database, clock) -> None:
     """第十五条立案、成立调查组（第十六条回避）→ 调查 → 第十八条被调查人陈述、调查报告 → 第十一条(六)责任认定建议、
-    第九条/第十条逐人情节建议 → 相关部门确认并作出处理决定，登记过错责任人 → 第十九条申诉及其处理。"""
+    第九条/第十条逐人情节建议 → 相关部门确认并作出处理决定 → 第十九条申诉（review_appeal，每名责任人一个实例）及其
+    处理 → 处理决定确定后登记过错责任人。"""
     case_id = open_case(deployed)
     complete(deployed, case_id, "preliminary_review", review("2026-09-29"), "zonghe")
     complete(deployed, case_id, "decide_filing", filing("2026-09-30"), "dangzu")
@@ -361,8 +399,52 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert cases.show_case(deployed, case_id)["faults"] == []
     complete(deployed, case_id, "decide", decision("2026-10-20", "2026-10-21", *confirmed), "xiangguan")
 
-    # 第九条(三): the persons found liable are in the fault registry from the day of the decision
+    # the decision is compared with the proposal at once; the faults wait for the 第十九条 appeal (an appeal may
+    # revoke the decision, and a recorded fault cannot be taken back)
     case = cases.show_case(deployed, case_id)
+    assert case["data"]["proposal_outcome"] == [
+        {"person": "赵局长", "role": "decision_maker", "proposed_grade": "primary", "decided_grade": "primary"},
+        {"person": "钱某", "role": "participant", "proposed_grade": "secondary", "decided_grade": "secondary"},
+        {"person": "孙某", "role": "participant", "proposed_grade": "none", "decided_grade": "none"},
+        {"person": "陈晨", "role": "officer", "proposed_grade": "undetermined", "decided_grade": "none"}]
+    assert case["faults"] == [] and not events(case, "fault_recorded")
+
+    # 第十九条 through review_appeal: one instance per 行政过错责任人 (孙某 and 陈晨 bear no liability), each with its
+    # own 30-day window from the delivery (10-21 → 11-20); the 复核 route is SILENT (no timer, recorded by hand)
+    assert case["data"]["review_parties"] == [
+        {"name": "赵局长", "kind": "person", "decision_received_on": "2026-10-21"},
+        {"name": "钱某", "kind": "person", "decision_received_on": "2026-10-21"}]
+    windows = [t for t in case["timers"] if t["state"] == "armed"]
+    assert [(w["element"], w["kind"], w["start"], w["last_day"]) for w in windows] == [
+        ("timer_appeal_window", "period_end", "2026-10-21", "2026-11-20")] * 2
+    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
+        ("register_appeal_in_window", APPEAL_BODY), ("register_appeal_in_window", APPEAL_BODY),
+        ("register_review", REVIEW_BODY), ("register_review", REVIEW_BODY)]
+    no_review(deployed, case_id, "赵局长", "钱某")
+    appeal_task = party_task(deployed, case_id, "register_appeal_in_window", "赵局长")
+    with pytest.raises(Forbidden):       # the written appeal is registered by the body receiving it
+        cases.complete_task(deployed, appeal_task["id"], appeal("2026-11-02"), "beidiaocha")
+    cases.complete_task(deployed, appeal_task["id"], appeal("2026-11-02"), "shensu")
+    cases.complete_task(deployed, party_task(deployed, case_id, "register_appeal_in_window", "钱某")["id"], NO_APPEAL,
+                        "shensu")
+    # 第十九条 sets no handling period (SILENT): no timer, the 申诉受理机关 records the outcome whenever it comes
+    decide_appeal = the_task(deployed, case_id, "decide_appeal")
+    assert decide_appeal["lane"] == APPEAL_BODY
+    case = cases.show_case(deployed, case_id)
+    assert [t for t in case["timers"] if t["state"] == "armed"] == [] and case["faults"] == []
+    clock.set(at("2027-03-01", 9))
+    assert timers.fire_due(deployed) == 0
+    done = cases.complete_task(deployed, decide_appeal["id"], appeal_decided("upheld", "2027-03-01"), "shensu")
+    assert done["status"] == "completed" and done["overdue"] is False
+
+    case = cases.show_case(deployed, case_id)
+    assert [e for e in ended_at(case) if e.startswith("end_")] == ["end_appeal_concluded"]
+    results = {r["applicant"]: r for r in case["data"]["review_appeal_results"]}
+    assert (results["赵局长"]["appeal_applied"], results["赵局长"]["appeal_outcome"]) == (True, "upheld")
+    assert (results["钱某"]["appeal_applied"], results["钱某"]["appeal_outcome"]) == (False, None)
+    assert all(r["review_applied"] is False and r["decision_changed"] is False for r in results.values())
+    assert results["赵局长"]["execution_basis"].startswith("文水 第十九条")
+    # 第九条(三): the appeal upheld the decision, so both liable persons are recorded, dated with the decision
     assert case["faults"] == [
         {"person": "赵局长", "regulation": "wenshui", "fault_type": "art7_7", "confirmed_on": "2026-10-20",
          "role": "decision_maker", "grade": "primary"},
@@ -370,32 +452,14 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
          "role": "participant", "grade": "secondary"}]
     assert [(e["person"], e["fault_type"], e["confirmed_on"]) for e in events(case, "fault_recorded")] == [
         ("赵局长", "art7_7", "2026-10-20"), ("钱某", "art7_7", "2026-10-20")]
-    assert case["data"]["proposal_outcome"] == [
-        {"person": "赵局长", "role": "decision_maker", "proposed_grade": "primary", "decided_grade": "primary"},
-        {"person": "钱某", "role": "participant", "proposed_grade": "secondary", "decided_grade": "secondary"},
-        {"person": "孙某", "role": "participant", "proposed_grade": "none", "decided_grade": "none"},
-        {"person": "陈晨", "role": "officer", "proposed_grade": "undetermined", "decided_grade": "none"}]
-    window = timer(cases.show_case(deployed, case_id), "timer_appeal_window", "armed")
-    assert (window["kind"], window["start"], window["last_day"]) == ("period_end", "2026-10-21", "2026-11-20")
-
-    assert the_task(deployed, case_id, "register_appeal")["lane"] == RESPONDENT
-    complete(deployed, case_id, "register_appeal", appeal("2026-11-02"), "beidiaocha")
-    assert the_task(deployed, case_id, "record_appeal_outcome")["lane"] == APPEAL_BODY
-    done = complete(deployed, case_id, "record_appeal_outcome",
-                    {"appeal_outcome": "upheld", "appeal_decided_on": "2026-12-01", "appeal_decided_by": "supervision"},
-                    "jiancha")
-    assert done["status"] == "completed" and done["overdue"] is False
-
-    case = cases.show_case(deployed, case_id)
-    assert ended_at(case) == ["investigation_end", "wenshui_grade_end", "wenshui_grade_end", "wenshui_assess_end",
-                              "wenshui_assess_end", "wenshui_assess_end", "end_appeal_concluded"]
-    assert timer(case, "timer_appeal_window")["state"] == "cancelled"
+    assert case["data"]["registered_faults"] == ["赵局长", "钱某"]
+    assert {t["element"]: t["state"] for t in case["timers"] if t["element"] == "timer_appeal_window"} == {
+        "timer_appeal_window": "cancelled"}
     assert [(e["element"], e["actor"]) for e in events(case, "task_completed")] == [
         ("intake", "zonghe"), ("preliminary_review", "zonghe"), ("decide_filing", "dangzu"),
         ("form_investigation_group", "dangzu"), ("investigate", "diaocha"), ("statement", "beidiaocha"),
-        ("write_report", "diaocha"), ("decide", "xiangguan"), ("register_appeal", "beidiaocha"),
-        ("record_appeal_outcome", "jiancha")]
-    assert case["data"]["appeal_outcome"] == "upheld"
+        ("write_report", "diaocha"), ("decide", "xiangguan"), ("register_review", "fuhe"), ("register_review", "fuhe"),
+        ("register_appeal_in_window", "shensu"), ("register_appeal_in_window", "shensu"), ("decide_appeal", "shensu")]
 
 
 @pytest.mark.parametrize("delivered_on, calendar_end, last_day", [
@@ -405,28 +469,40 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
 ])
 def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_closes(
         deployed: Database, clock, delivered_on: str, calendar_end: str, last_day: str) -> None:
-    """第十九条：接到处理决定后 30 日内可申诉；期满未申诉，处理决定生效（民法典第二百零一条、第二百零三条计算）。"""
+    """第十九条：接到处理决定后 30 日内可申诉；期满未申诉，处理决定生效（民法典第二百零一条、第二百零三条计算），
+    过错责任人此时登记入过错登记簿。申诉期是 review_appeal 中的 period_end 计时器，自送达之日起算；第十九条未规定
+    复核，复核机关已登记「不申请复核」（SILENT，不设计时器）。"""
     clock.set(at(delivered_on, 9))
     case_id = decided_case(deployed, delivered_on)
-    window = timer(cases.show_case(deployed, case_id), "timer_appeal_window", "armed")
-    assert window["last_day"] == last_day
+    case = cases.show_case(deployed, case_id)
+    assert case["data"]["review_parties"] == [{"name": "陈晨", "kind": "person", "decision_received_on": delivered_on}]
+    window = timer(case, "timer_appeal_window", "armed")
+    assert (window["kind"], window["start"], window["last_day"]) == ("period_end", delivered_on, last_day)
     assert window["rolled_from"] == (calendar_end if calendar_end != last_day else None)
     assert window["due_at"] == utc(at(last_day) + dt.timedelta(days=1))
+    assert [t["element"] for t in case["timers"] if t["state"] == "armed"] == ["timer_appeal_window"]  # no 复核 timer
+    no_review(deployed, case_id)
+    assert case["faults"] == []                            # the decision is not final while the window runs
 
     clock.set(at(last_day, 23, 59, 59))                   # the last day runs to 24:00: still open
     assert timers.fire_due(deployed) == 0
-    assert the_task(deployed, case_id, "register_appeal")["lane"] == RESPONDENT
+    assert the_task(deployed, case_id, "register_appeal_in_window")["lane"] == APPEAL_BODY
 
     clock.set(just_after_last_day(last_day))
     assert timers.fire_due(deployed) == 1
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed"
-    assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end_decision_effective"]
+    # "end": the review_appeal instance ended (申诉 and 复核 routes both over), then the decision took effect
+    assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
     assert case["overdue"] is False                        # a closing window is not a missed obligation
     closed = events(case, "period_ended")
     assert [(e["element"], e["last_day"]) for e in closed] == [("timer_appeal_window", last_day)]
-    assert [e["element"] for e in events(case, "task_cancelled")] == ["register_appeal"]
+    assert [e["element"] for e in events(case, "task_cancelled")] == ["register_appeal_in_window"]
     assert ready(deployed, case_id) == []
+    [result] = case["data"]["review_appeal_results"]
+    assert (result["applicant"], result["appeal_applied"], result["review_applied"]) == ("陈晨", False, False)
+    assert case["faults"] == [{"person": "陈晨", "regulation": "wenshui", "fault_type": "art7_7",
+                               "confirmed_on": delivered_on, "role": "officer", "grade": "liable"}]
 
 
 def test_art15_preliminary_review_5_days_rolls_over_national_day_reminds_then_goes_overdue(
@@ -552,19 +628,94 @@ def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day
 def test_art19_an_appeal_registered_after_the_window_closed_loses_to_the_window(deployed: Database, clock) -> None:
     """第十九条：申诉期届满（尚未被定时扫描触发）后才提交的申诉登记得到 Conflict，案件按期满未申诉结束、处理决定生效。"""
     case_id = decided_case(deployed, "2026-09-29")
-    task = the_task(deployed, case_id, "register_appeal")
+    no_review(deployed, case_id)
+    task = the_task(deployed, case_id, "register_appeal_in_window")
     clock.set(just_after_last_day("2026-10-29"))           # due, but no sweep has run yet
     with pytest.raises(Conflict, match="deadline fired first"):
-        cases.complete_task(deployed, task["id"], appeal("2026-10-30"), "beidiaocha")
+        cases.complete_task(deployed, task["id"], appeal("2026-10-30"), "shensu")
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed"
-    assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end_decision_effective"]
+    # "end": the review_appeal instance ended (申诉 and 复核 routes both over), then the decision took effect
+    assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
     assert timer(case, "timer_appeal_window")["state"] == "fired"
     assert [(e["element"], e["last_day"]) for e in events(case, "period_ended")] == [
         ("timer_appeal_window", "2026-10-29")]
-    assert next(t for t in case["tasks"] if t["element"] == "register_appeal")["state"] == "cancelled"
-    assert "appeal_filed" not in case["data"]
+    assert next(t for t in case["tasks"] if t["element"] == "register_appeal_in_window")["state"] == "cancelled"
+    [result] = case["data"]["review_appeal_results"]
+    assert result["appeal_applied"] is False and "appeal_filed_on" not in case["data"]
+    assert [f["person"] for f in case["faults"]] == ["陈晨"]
     assert timers.fire_due(deployed) == 0                  # nothing left for the sweep
+
+
+def test_art19_the_silent_review_route_is_recorded_by_hand_before_the_decision_takes_effect(
+        deployed: Database, clock) -> None:
+    """第十九条只规定申诉，未规定复核。review_appeal 的复核途径不能关闭：复核申请期为 None（SILENT，无计时器），由复核机关
+    登记「不申请复核」。申诉期届满而复核途径尚未登记的，案件等待这项登记；登记后处理决定生效、过错责任人登记。"""
+    case_id = decided_case(deployed, "2026-09-29")
+    clock.set(just_after_last_day("2026-10-29"))
+    assert timers.fire_due(deployed) == 1                  # only the 30-day 申诉期: the 复核 route has no timer
+    case = cases.show_case(deployed, case_id)
+    assert case["status"] == "running" and case["faults"] == []
+    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [("register_review", REVIEW_BODY)]
+    with pytest.raises(Forbidden):                         # the 复核机关 records it, not the 申诉受理机关
+        cases.complete_task(deployed, the_task(deployed, case_id, "register_review")["id"], NO_REVIEW, "shensu")
+    done = cases.complete_task(deployed, the_task(deployed, case_id, "register_review")["id"], NO_REVIEW, "fuhe")
+    assert done["status"] == "completed" and done["overdue"] is False
+    case = cases.show_case(deployed, case_id)
+    assert ended_at(case)[-1] == "end_decision_effective"
+    assert [(f["person"], f["confirmed_on"]) for f in case["faults"]] == [("陈晨", "2026-09-29")]
+
+
+def test_art19_an_appeal_that_revokes_the_decision_keeps_the_appellant_out_of_the_registry(
+        deployed: Database, clock) -> None:
+    """第十九条、第九条(三)：两名责任人都申诉（处理期限未规定，SILENT，无计时器）；撤销处理决定的申诉人不登记入过错
+    登记簿，变更处理的仍登记原认定的角色和责任（过错已经认定）；以后的案件只计已登记的过错。"""
+    case_id = reported_case(deployed, "2026-09-29", investigated=collective_investigation("2026-09-29"))
+    complete(deployed, case_id, "decide",
+             decision("2026-09-29", "2026-09-30", ruling("赵局长", "decision_maker", "primary"),
+                      ruling("钱某", "participant", "secondary"), ruling("孙某", "participant", "none"),
+                      ruling("陈晨", "officer", "none")), "xiangguan")
+    no_review(deployed, case_id, "赵局长", "钱某")
+    for name in ("赵局长", "钱某"):
+        cases.complete_task(deployed, party_task(deployed, case_id, "register_appeal_in_window", name)["id"],
+                            appeal("2026-10-20"), "shensu")
+    assert [t["state"] for t in cases.show_case(deployed, case_id)["timers"]
+            if t["element"] == "timer_appeal_window"] == ["cancelled", "cancelled"]
+    clock.set(at("2026-12-15", 9))
+    assert timers.fire_due(deployed) == 0
+    cases.complete_task(deployed, party_task(deployed, case_id, "decide_appeal", "赵局长")["id"],
+                        appeal_decided("revoked", "2026-12-15"), "shensu")
+    assert cases.show_case(deployed, case_id)["faults"] == []          # not before every appeal is over
+    done = cases.complete_task(deployed, party_task(deployed, case_id, "decide_appeal", "钱某")["id"],
+                               appeal_decided("changed", "2026-12-16"), "shensu")
+    assert done["status"] == "completed"
+    case = cases.show_case(deployed, case_id)
+    assert ended_at(case)[-1] == "end_appeal_concluded"
+    results = {r["applicant"]: (r["appeal_outcome"], r["decision_changed"]) for r in case["data"]["review_appeal_results"]}
+    assert results == {"赵局长": ("revoked", True), "钱某": ("changed", True)}
+    assert case["data"]["registered_faults"] == ["钱某"]
+    assert case["faults"] == [{"person": "钱某", "regulation": "wenshui", "fault_type": "art7_7",
+                               "confirmed_on": "2026-09-29", "role": "participant", "grade": "secondary"}]
+
+    clock.set(at("2026-12-20", 9))
+    later = cases.show_case(deployed, reported_case(deployed, "2026-12-20",
+                                                    investigated=collective_investigation("2026-12-20")))
+    assert (assessment(later, "赵局长")["prior_same_faults"], assessment(later, "钱某")["prior_same_faults"]) == (0, 1)
+
+
+def test_art19_nobody_liable_nobody_to_appeal_the_decision_takes_effect_at_once(deployed: Database) -> None:
+    """第十九条「行政过错责任人」：处理决定认定无人承担责任的，没有申诉人，review_appeal 没有实例，处理决定即生效，
+    不登记过错。"""
+    case_id = reported_case(deployed, "2026-09-29")
+    done = complete(deployed, case_id, "decide",
+                    decision("2026-09-29", "2026-09-30", ruling("陈晨", "officer", "none", grade_basis="无过错。")),
+                    "xiangguan")
+    assert done["status"] == "completed" and done["ready_tasks"] == []
+    case = cases.show_case(deployed, case_id)
+    assert case["data"]["review_parties"] == [] and case["data"]["review_appeal_results"] == []
+    assert ended_at(case)[-1] == "end_decision_effective"
+    assert case["faults"] == [] and case["data"]["registered_faults"] == []
+    assert not [t for t in case["timers"] if t["element"] == "timer_appeal_window"]
 
 
 def test_art6_a_reward_runs_beside_the_decision_and_both_must_finish(deployed: Database) -> None:
@@ -576,15 +727,14 @@ def test_art6_a_reward_runs_beside_the_decision_and_both_must_finish(deployed: D
              {"reward_proposals": [{"person": "王敏", "conduct_detail": "复查案卷时及时发现。", "proposed_reward": "通报表扬"}],
               "reward_nominated_on": "2026-09-30"}, "dangzu")
     complete(deployed, case_id, "decide", decision("2026-09-30", "2026-09-30"), "xiangguan")
-    complete(deployed, case_id, "register_appeal", {"appeal_filed": False}, "beidiaocha")
+    accept_decision(deployed, case_id)                                    # 陈晨 does not appeal (第十九条)
     assert cases.show_case(deployed, case_id)["status"] == "running"      # the reward is not yet recorded
     done = complete(deployed, case_id, "reward_record",
                     {"reward_results": [{"person": "王敏", "granted": True, "reward_given": "通报表扬"}],
                      "reward_decided_on": "2026-10-09"}, "dangzu")
     assert done["status"] == "completed"
     case = cases.show_case(deployed, case_id)
-    assert sorted(ended_at(case)) == ["end_decision_effective", "end_reward", "investigation_end",
-                                     "wenshui_assess_end"]
+    assert sorted(e for e in ended_at(case) if e.startswith("end_")) == ["end_decision_effective", "end_reward"]
     assert case["data"]["reward_results"][0]["person"] == "王敏"
 
 
@@ -595,6 +745,8 @@ def test_art9_3_repeat_faults_of_the_same_type_are_counted_from_the_registry_the
     number. One earlier fault plus this one are two only if this case counts, which the text leaves open (SILENT):
     the table answers undetermined and 相关部门 decides; with two earlier faults it answers 应当从重."""
     first = decided_case(deployed, "2026-09-29")
+    assert cases.show_case(deployed, first)["faults"] == []        # recorded once the 第十九条 appeal is over
+    accept_decision(deployed, first)
     shown = cases.show_case(deployed, first)
     assert assessment(shown, "陈晨")["prior_same_faults"] == 0
     assert shown["faults"] == [{"person": "陈晨", "regulation": "wenshui", "fault_type": "art7_7",
@@ -615,6 +767,7 @@ def test_art9_3_repeat_faults_of_the_same_type_are_counted_from_the_registry_the
              decision("2026-11-02", "2026-11-02", ruling("陈晨", "officer", "liable", severity_adjustment="heavier",
                                                          grade_basis="文水 第九条(三)：本案计入，两次同类型过错。")),
              "xiangguan")
+    accept_decision(deployed, second)
     assert [(f["fault_type"], f["confirmed_on"]) for f in cases.show_case(deployed, second)["faults"]] == [
         ("art7_7", "2026-11-02")]
 
