@@ -6,8 +6,8 @@
 registry (earlier cases record their faults when the decision takes effect), never from a typed-in number. 明山 has no
 numeric deadline anywhere, so no case ever has a timer. 第十三条 appeals run through the shared call activity
 review_appeal, one instance per person with a 政纪处分, every window SILENT (None): the 申诉受理机关 records the appeal
-(or that there is none) and its outcome by hand, and since 第十三条 provides no 复核 the 复核机关 records that none was
-applied for.
+(or that there is none) and its outcome by hand. 第十三条 provides no 复核 at all, so the case sets review_route = False
+and review_appeal opens no 复核 route: the 复核机关 never has a task.
 Every test runs on SQLite and PostgreSQL with the real bpmn/ and forms/ (the `deployed` fixture).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from runner.store.db import Database
 
 PROCESS = "mingshan_fault_accountability"
 OFFICE, GROUP = "领导小组办公室", "执法过错责任追究领导小组"
-REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"        # lanes of the shared review_appeal
+REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"        # lanes of the shared review_appeal (no 复核机关 task here)
 USER = "admin"     # until demo users hold the two lanes above
 
 
@@ -55,8 +55,6 @@ def party_do(db: Database, case: int, element: str, name: str, data: dict[str, A
     return cases.complete_task(db, party_task(db, case, element, name)["id"], data, USER)
 
 
-# 第十三条 provides no 复核: review_appeal's 复核 route is SILENT and the 复核机关 records that none was applied for
-NO_REVIEW = {"review_applied": False, "review_register_note": "明山 第十三条未规定复核；未收到复核申请。"}
 NO_APPEAL = {"appeal_applied": False, "appeal_grounds": "当事人书面表示不申诉。"}
 
 
@@ -70,12 +68,16 @@ def appeal_decided(outcome: str, on: str) -> dict[str, Any]:
 
 
 def no_appeal(db: Database, case: int, *names: str) -> dict[str, Any]:
-    """Each person with a 政纪处分 states not to appeal; the 复核机关 records that no 复核 was applied for."""
+    """Each person with a 政纪处分 states not to appeal (第十三条 has no 复核: nothing else is recorded)."""
     done: dict[str, Any] = {}
     for name in names:
-        party_do(db, case, "register_review", name, NO_REVIEW)
         done = party_do(db, case, "register_appeal", name, NO_APPEAL)
     return done
+
+
+def review_lane_tasks(db: Database, case: int) -> list[str]:
+    """Every task the case ever gave the 复核机关 (第十三条 has no 复核: there must be none)."""
+    return [t["element"] for t in cases.show_case(db, case)["tasks"] if t["lane"] == REVIEW_BODY]
 
 
 def path(db: Database, case: int) -> list[str]:
@@ -220,14 +222,13 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
         {"unit": "法制科", "year": 2026, "no_advanced_rating": True, "basis": "明山 第十五条",
          "decision_document_no": "明过决〔2026〕3号"}]
     assert data["appealable_persons"] == ["刘伟"]            # 警告 is a 政纪处分; 通报批评 is not (第十三条)
-    # 第十三条 through review_appeal: one instance, for 刘伟 only; every window SILENT, so no timer and both routes
-    # wait for a registration by hand
+    # 第十三条 through review_appeal: one instance, for 刘伟 only; every window SILENT, so no timer and the appeal
+    # waits for a registration by hand; 第十三条 has no 复核, so there is no 复核 route (review_route = False)
     assert data["review_parties"] == [{"name": "刘伟", "kind": "person", "decision_received_on": None}]
-    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case)) == [
-        ("register_appeal", APPEAL_BODY), ("register_review", REVIEW_BODY)]
+    assert data["review_route"] is False
+    assert [(t["element"], t["lane"]) for t in ready(deployed, case)] == [("register_appeal", APPEAL_BODY)]
     assert shown["timers"] == [] and shown["faults"] == []   # not final while the appeal may still change it
 
-    party_do(deployed, case, "register_review", "刘伟", NO_REVIEW)
     party_do(deployed, case, "register_appeal", "刘伟", appeal("2026-10-30"))
     assert [(t["element"], t["lane"]) for t in ready(deployed, case)] == [("decide_appeal", APPEAL_BODY)]
     assert cases.show_case(deployed, case)["faults"] == []
@@ -240,13 +241,15 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     assert result["execution_basis"].startswith("明山 第十三条")
     assert shown["data"]["person_decisions"][0]["level"] == "L3"
     walked = path(deployed, case)
-    # every window SILENT: the review_appeal gateways take the 未规定 branches to the tasks without a timer
+    # no 复核 route: gw_review_window goes straight to the route's end; every 申诉 window SILENT: the 未规定 branches
+    # lead to the tasks without a timer
     assert walked[walked.index("record_restrictions"):] == [
         "record_restrictions", "gw_appealable", "set_appeal_windows", "load_windows", "fork_routes", "init_review",
-        "init_appeal", "gw_review_window", "gw_appeal_window", "register_review", "gm_review_registered",
-        "gw_review_applied", "gm_review_route_done", "register_appeal", "gm_appeal_registered", "gw_appeal_applied",
-        "gw_appeal_period", "decide_appeal", "gm_appeal_decided", "gm_appeal_route_done", "join_routes",
-        "record_result", "end", "join_effective", "record_faults", "end_effective"]
+        "init_appeal", "gw_review_window", "gw_appeal_window", "gm_review_route_done", "register_appeal",
+        "gm_appeal_registered", "gw_appeal_applied", "gw_appeal_period", "decide_appeal", "gm_appeal_decided",
+        "gm_appeal_route_done", "join_routes", "record_result", "end", "join_effective", "record_faults",
+        "end_effective"]
+    assert review_lane_tasks(deployed, case) == []
     # 第十一条（3）: once the decision takes effect (here: the appeal upheld it) both faults enter the registry, dated
     # with the decision (第十八条) and typed with the first 第五条 item the group found
     assert shown["faults"] == [
@@ -336,19 +339,18 @@ def test_levels_4_and_5_offer_their_own_measures_12(deployed: Database, level: s
 
 
 def test_appeal_13_not_filed_leaves_the_decision_in_force(deployed: Database) -> None:
-    """第十三条: the person with a 政纪处分 does not appeal (no appeal period exists: the 申诉受理机关 records it by hand,
-    and the 复核机关 records that no 复核 was applied for); the decision takes effect and the fault is recorded."""
+    """第十三条: the person with a 政纪处分 does not appeal (no appeal period exists: the 申诉受理机关 records it by hand);
+    第十三条 has no 复核, so nothing else is waited for: the decision takes effect and the fault is recorded."""
     case = to_review(deployed)
     do(deployed, case, "review", review(findings=[finding("刘伟", "officer")]))
     do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["serious_warning"])))
     with pytest.raises(InvalidData) as refused:     # an appeal says when it was filed and accepted, where, and why
         party_do(deployed, case, "register_appeal", "刘伟", {"appeal_applied": True})
     assert {e["path"] for e in refused.value.details["errors"]} >= {"appeal_filed_on", "appeal_addressee"}
-    party_do(deployed, case, "register_appeal", "刘伟", NO_APPEAL)
-    assert [t["element"] for t in ready(deployed, case)] == ["register_review"]     # SILENT: waits for the record
-    assert cases.show_case(deployed, case)["faults"] == []
-    done = party_do(deployed, case, "register_review", "刘伟", NO_REVIEW)
-    assert done["status"] == "completed"
+    assert [t["element"] for t in ready(deployed, case)] == ["register_appeal"]      # the only task: no 复核 route
+    done = party_do(deployed, case, "register_appeal", "刘伟", NO_APPEAL)
+    assert done["status"] == "completed" and done["ready_tasks"] == []
+    assert review_lane_tasks(deployed, case) == []
     assert path(deployed, case)[-4:] == ["end", "join_effective", "record_faults", "end_effective"]
     shown = cases.show_case(deployed, case)
     [result] = shown["data"]["review_appeal_results"]
@@ -457,7 +459,6 @@ def test_revoked_sanction_on_appeal_13_is_not_counted(deployed: Database) -> Non
     assert [p["name"] for p in cases.show_case(deployed, case)["data"]["review_parties"]] == ["刘伟", "孙丽"]
     party_do(deployed, case, "register_appeal", "刘伟", appeal("2026-03-15") | {"appeal_grounds": "事实不清。"})
     no_appeal(deployed, case, "孙丽")
-    party_do(deployed, case, "register_review", "刘伟", NO_REVIEW)
     assert cases.show_case(deployed, case)["faults"] == []          # 孙丽's is not recorded before 刘伟's appeal ends
     party_do(deployed, case, "decide_appeal", "刘伟", appeal_decided("revoked", "2026-04-20"))
     shown = cases.show_case(deployed, case)

@@ -4,7 +4,9 @@ The calling procedures (盐池 第十三条, 金寨 第二十一条) write the w
 tests start `review_appeal` directly with the same data, so every timer is a top-level timer of the case. Periods are
 counted per 民法典 第二百零一条至第二百零三条 by analogy (start day not counted, a last day on a rest day rolls
 forward, 24:00 Beijing time); 「一个月」 is a calendar month (第二百零二条). None for a window means the regulation is
-SILENT: no timer, and the receiving body records the application (or that there is none) by hand.
+SILENT: no timer, and the receiving body records the application (or that there is none) by hand. review_route
+False means the regulation has no 复核 at all (文水 第十九条, 明山 第十三条): only the 申诉 route opens; left out, it is
+True.
 """
 from __future__ import annotations
 
@@ -253,6 +255,38 @@ def test_jinzhai_art21_review_window_closes_without_application_but_direct_appea
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed" and case["overdue"] is False
     assert case["data"]["review_appeal_result"]["decision_changed"] is True
+
+
+# ------------------------------------------------------------------------------- no 复核 (文水 第十九条, 明山 第十三条)
+
+def test_review_route_false_opens_only_the_appeal_route(deployed: Database, clock) -> None:
+    """文水 第十九条、明山 第十三条只规定申诉：调用流程置 review_route = False，只开申诉途径——即使给出了复核申请期
+    （此处用金寨的期限配置），也没有复核计时器，复核机关没有任务；申诉期届满未申诉，程序即结束，结果中 review_applied
+    为 False。"""
+    case_id = start(deployed, JINZHAI | {"review_route": False}, "2026-09-29")
+    tasks = ready(deployed, case_id)
+    assert {e: t["lane"] for e, t in tasks.items()} == {"register_appeal_in_window": APPEAL_BODY}
+    case = cases.show_case(deployed, case_id)
+    assert [(t["element"], t["last_day"]) for t in case["timers"]] == [("timer_appeal_window", "2026-10-29")]
+    gateways = [e["element"] for e in case["events"] if e["kind"] == "gateway"]
+    assert "gm_review_route_done" in gateways and "gw_review_applied" not in gateways
+
+    clock.set(after("2026-10-29"))
+    assert timers.fire_due(deployed) == 1
+    case = cases.show_case(deployed, case_id)
+    assert case["status"] == "completed" and case["overdue"] is False
+    assert kinds(case, "period_ended") == ["timer_appeal_window"]
+    assert [t["lane"] for t in case["tasks"] if t["lane"] == REVIEW_BODY] == []
+    result = case["data"]["review_appeal_result"]
+    assert (result["review_applied"], result["review_outcome"], result["post_review_appeal_applied"],
+            result["appeal_applied"], result["decision_changed"]) == (False, None, False, False, False)
+
+
+def test_review_route_left_out_keeps_the_review_route(deployed: Database) -> None:
+    """盐池 第十三条、金寨 第二十一条：调用流程不给 review_route 的，视为有复核途径（True），与原来一样两条途径并行。"""
+    case_id = start(deployed, JINZHAI, "2026-09-29")
+    assert cases.show_case(deployed, case_id)["data"]["review_route"] is True
+    assert set(ready(deployed, case_id)) == {"register_review_in_window", "register_appeal_in_window"}
 
 
 def test_registration_requires_the_date_and_grounds_when_an_application_is_recorded(deployed: Database) -> None:

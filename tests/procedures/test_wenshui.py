@@ -6,8 +6,9 @@ ends (民法典 第二百零一条至第二百零三条 by analogy: the start da
 forward, the period ends at 24:00 Beijing time), what the timeline says, and how the case ends.
 第十九条's 申诉 runs through the shared call activity review_appeal (one instance per 行政过错责任人): the 30-day
 window is its period_end timer, the 申诉受理机关 registers the written appeal and its outcome (the handling period is
-SILENT: no timer), and since 第十九条 provides no 复核 the 复核机关 records by hand that none was applied for. The
-persons found liable enter the fault registry once the appeal is over (window closed, 不申诉 or 申诉处理完毕).
+SILENT: no timer). 第十九条 provides no 复核 at all, so the case sets review_route = False and review_appeal opens no
+复核 route: the 复核机关 never has a task and nobody records a 复核 that the regulation does not have. The persons
+found liable enter the fault registry once the appeal is over (window closed, 不申诉 or 申诉处理完毕).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from tests.conftest import ROOT, SHANGHAI, at, utc
 PROCESS = "wenshui_fault_review"
 OFFICE, PARTY, GROUP, RESPONDENT, DEPARTMENT = "综合股/办公室", "局党组", "调查组", "被调查人", "相关部门"
 REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"       # lanes of the shared review_appeal (第十九条: 上级组织人事部门/监察部门)
+# 第十九条 has no 复核: review_appeal's 复核机关 lane never holds a Wenshui task
 
 
 def just_after_last_day(last_day: str) -> dt.datetime:
@@ -132,8 +134,6 @@ def appeal(on: str) -> dict[str, Any]:
 
 
 NO_APPEAL = {"appeal_applied": False, "appeal_grounds": "本人书面表示不申诉。"}
-# 第十九条 provides no 复核: review_appeal's 复核 route is SILENT and the 复核机关 records that none was applied for
-NO_REVIEW = {"review_applied": False, "review_register_note": "文水 第十九条未规定复核；未收到依有关法律、法规提出的复核申请。"}
 
 
 def appeal_decided(outcome: str, on: str) -> dict[str, Any]:
@@ -169,15 +169,13 @@ def party_task(db: Database, case_id: int, element: str, name: str) -> dict[str,
     return found[0]
 
 
-def no_review(db: Database, case_id: int, *names: str) -> None:
-    """The 复核机关 records, for each applicant, that no 复核 was applied for (第十九条 has none)."""
-    for name in names or ("陈晨",):
-        cases.complete_task(db, party_task(db, case_id, "register_review", name)["id"], NO_REVIEW, "fuhe")
+def review_lane_tasks(case: dict[str, Any]) -> list[str]:
+    """Every task the case ever gave the 复核机关 (第十九条 has no 复核: there must be none)."""
+    return [t["element"] for t in case["tasks"] if t["lane"] == REVIEW_BODY]
 
 
 def accept_decision(db: Database, case_id: int, *names: str) -> dict[str, Any]:
     """Each liable person states in writing not to appeal: the decision takes effect and the faults are recorded."""
-    no_review(db, case_id, *names)
     done = {}
     for name in names or ("陈晨",):
         done = cases.complete_task(db, party_task(db, case_id, "register_appeal_in_window", name)["id"], NO_APPEAL,
@@ -410,17 +408,16 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert case["faults"] == [] and not events(case, "fault_recorded")
 
     # 第十九条 through review_appeal: one instance per 行政过错责任人 (孙某 and 陈晨 bear no liability), each with its
-    # own 30-day window from the delivery (10-21 → 11-20); the 复核 route is SILENT (no timer, recorded by hand)
+    # own 30-day window from the delivery (10-21 → 11-20); there is no 复核 route (review_route = False)
     assert case["data"]["review_parties"] == [
         {"name": "赵局长", "kind": "person", "decision_received_on": "2026-10-21"},
         {"name": "钱某", "kind": "person", "decision_received_on": "2026-10-21"}]
     windows = [t for t in case["timers"] if t["state"] == "armed"]
     assert [(w["element"], w["kind"], w["start"], w["last_day"]) for w in windows] == [
         ("timer_appeal_window", "period_end", "2026-10-21", "2026-11-20")] * 2
+    assert case["data"]["review_route"] is False
     assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
-        ("register_appeal_in_window", APPEAL_BODY), ("register_appeal_in_window", APPEAL_BODY),
-        ("register_review", REVIEW_BODY), ("register_review", REVIEW_BODY)]
-    no_review(deployed, case_id, "赵局长", "钱某")
+        ("register_appeal_in_window", APPEAL_BODY), ("register_appeal_in_window", APPEAL_BODY)]
     appeal_task = party_task(deployed, case_id, "register_appeal_in_window", "赵局长")
     with pytest.raises(Forbidden):       # the written appeal is registered by the body receiving it
         cases.complete_task(deployed, appeal_task["id"], appeal("2026-11-02"), "beidiaocha")
@@ -444,6 +441,7 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert (results["钱某"]["appeal_applied"], results["钱某"]["appeal_outcome"]) == (False, None)
     assert all(r["review_applied"] is False and r["decision_changed"] is False for r in results.values())
     assert results["赵局长"]["execution_basis"].startswith("文水 第十九条")
+    assert review_lane_tasks(case) == []
     # 第九条(三): the appeal upheld the decision, so both liable persons are recorded, dated with the decision
     assert case["faults"] == [
         {"person": "赵局长", "regulation": "wenshui", "fault_type": "art7_7", "confirmed_on": "2026-10-20",
@@ -458,8 +456,8 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert [(e["element"], e["actor"]) for e in events(case, "task_completed")] == [
         ("intake", "zonghe"), ("preliminary_review", "zonghe"), ("decide_filing", "dangzu"),
         ("form_investigation_group", "dangzu"), ("investigate", "diaocha"), ("statement", "beidiaocha"),
-        ("write_report", "diaocha"), ("decide", "xiangguan"), ("register_review", "fuhe"), ("register_review", "fuhe"),
-        ("register_appeal_in_window", "shensu"), ("register_appeal_in_window", "shensu"), ("decide_appeal", "shensu")]
+        ("write_report", "diaocha"), ("decide", "xiangguan"), ("register_appeal_in_window", "shensu"),
+        ("register_appeal_in_window", "shensu"), ("decide_appeal", "shensu")]
 
 
 @pytest.mark.parametrize("delivered_on, calendar_end, last_day", [
@@ -471,7 +469,7 @@ def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_c
         deployed: Database, clock, delivered_on: str, calendar_end: str, last_day: str) -> None:
     """第十九条：接到处理决定后 30 日内可申诉；期满未申诉，处理决定生效（民法典第二百零一条、第二百零三条计算），
     过错责任人此时登记入过错登记簿。申诉期是 review_appeal 中的 period_end 计时器，自送达之日起算；第十九条未规定
-    复核，复核机关已登记「不申请复核」（SILENT，不设计时器）。"""
+    复核，没有复核途径：不设计时器，也没有人登记「不申请复核」。"""
     clock.set(at(delivered_on, 9))
     case_id = decided_case(deployed, delivered_on)
     case = cases.show_case(deployed, case_id)
@@ -481,7 +479,7 @@ def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_c
     assert window["rolled_from"] == (calendar_end if calendar_end != last_day else None)
     assert window["due_at"] == utc(at(last_day) + dt.timedelta(days=1))
     assert [t["element"] for t in case["timers"] if t["state"] == "armed"] == ["timer_appeal_window"]  # no 复核 timer
-    no_review(deployed, case_id)
+    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [("register_appeal_in_window", APPEAL_BODY)]
     assert case["faults"] == []                            # the decision is not final while the window runs
 
     clock.set(at(last_day, 23, 59, 59))                   # the last day runs to 24:00: still open
@@ -492,7 +490,7 @@ def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_c
     assert timers.fire_due(deployed) == 1
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed"
-    # "end": the review_appeal instance ended (申诉 and 复核 routes both over), then the decision took effect
+    # "end": the review_appeal instance ended with its 申诉 route (there is no 复核 route), then the decision took effect
     assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
     assert case["overdue"] is False                        # a closing window is not a missed obligation
     closed = events(case, "period_ended")
@@ -503,6 +501,7 @@ def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_c
     assert (result["applicant"], result["appeal_applied"], result["review_applied"]) == ("陈晨", False, False)
     assert case["faults"] == [{"person": "陈晨", "regulation": "wenshui", "fault_type": "art7_7",
                                "confirmed_on": delivered_on, "role": "officer", "grade": "liable"}]
+    assert review_lane_tasks(case) == []
 
 
 def test_art15_preliminary_review_5_days_rolls_over_national_day_reminds_then_goes_overdue(
@@ -628,14 +627,13 @@ def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day
 def test_art19_an_appeal_registered_after_the_window_closed_loses_to_the_window(deployed: Database, clock) -> None:
     """第十九条：申诉期届满（尚未被定时扫描触发）后才提交的申诉登记得到 Conflict，案件按期满未申诉结束、处理决定生效。"""
     case_id = decided_case(deployed, "2026-09-29")
-    no_review(deployed, case_id)
     task = the_task(deployed, case_id, "register_appeal_in_window")
     clock.set(just_after_last_day("2026-10-29"))           # due, but no sweep has run yet
     with pytest.raises(Conflict, match="deadline fired first"):
         cases.complete_task(deployed, task["id"], appeal("2026-10-30"), "shensu")
     case = cases.show_case(deployed, case_id)
     assert case["status"] == "completed"
-    # "end": the review_appeal instance ended (申诉 and 复核 routes both over), then the decision took effect
+    # "end": the review_appeal instance ended with its 申诉 route, then the decision took effect
     assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
     assert timer(case, "timer_appeal_window")["state"] == "fired"
     assert [(e["element"], e["last_day"]) for e in events(case, "period_ended")] == [
@@ -647,22 +645,30 @@ def test_art19_an_appeal_registered_after_the_window_closed_loses_to_the_window(
     assert timers.fire_due(deployed) == 0                  # nothing left for the sweep
 
 
-def test_art19_the_silent_review_route_is_recorded_by_hand_before_the_decision_takes_effect(
+def test_art19_has_no_review_the_window_closing_ends_the_case_without_anyone_recording_one(
         deployed: Database, clock) -> None:
-    """第十九条只规定申诉，未规定复核。review_appeal 的复核途径不能关闭：复核申请期为 None（SILENT，无计时器），由复核机关
-    登记「不申请复核」。申诉期届满而复核途径尚未登记的，案件等待这项登记；登记后处理决定生效、过错责任人登记。"""
+    """第十九条只规定申诉，未规定复核：载入申诉期限时 review_route = False，review_appeal 不开复核途径——复核机关没有
+    任务，没有人登记「不申请复核」。30 日申诉期届满未申诉，案件即以「处理决定生效」结束，过错责任人登记。"""
     case_id = decided_case(deployed, "2026-09-29")
+    case = cases.show_case(deployed, case_id)
+    assert case["data"]["review_route"] is False
+    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [("register_appeal_in_window", APPEAL_BODY)]
+    assert review_lane_tasks(case) == []
+    # review_appeal's 复核 route ended at once: from its first gateway straight to the route's end, no registration
+    walked = [e["element"] for e in case["events"] if e["kind"] in ("gateway", "script", "task_completed")]
+    review_route = ("init_review", "gw_review_window", "gw_review_applied", "gw_review_period", "gw_post_review_appeal",
+                    "gm_review_registered", "gm_review_route_done")
+    assert [e for e in walked if e in review_route] == ["init_review", "gw_review_window", "gm_review_route_done"]
+
     clock.set(just_after_last_day("2026-10-29"))
-    assert timers.fire_due(deployed) == 1                  # only the 30-day 申诉期: the 复核 route has no timer
+    assert timers.fire_due(deployed) == 1                  # the 30-day 申诉期, the only timer
     case = cases.show_case(deployed, case_id)
-    assert case["status"] == "running" and case["faults"] == []
-    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [("register_review", REVIEW_BODY)]
-    with pytest.raises(Forbidden):                         # the 复核机关 records it, not the 申诉受理机关
-        cases.complete_task(deployed, the_task(deployed, case_id, "register_review")["id"], NO_REVIEW, "shensu")
-    done = cases.complete_task(deployed, the_task(deployed, case_id, "register_review")["id"], NO_REVIEW, "fuhe")
-    assert done["status"] == "completed" and done["overdue"] is False
-    case = cases.show_case(deployed, case_id)
+    assert case["status"] == "completed" and case["overdue"] is False
     assert ended_at(case)[-1] == "end_decision_effective"
+    assert ready(deployed, case_id) == [] and review_lane_tasks(case) == []
+    assert [e["actor"] for e in events(case, "task_completed")][-1] == "xiangguan"   # nobody acted after the decision
+    [result] = case["data"]["review_appeal_results"]
+    assert (result["review_applied"], result["review_outcome"], result["appeal_applied"]) == (False, None, False)
     assert [(f["person"], f["confirmed_on"]) for f in case["faults"]] == [("陈晨", "2026-09-29")]
 
 
@@ -675,7 +681,6 @@ def test_art19_an_appeal_that_revokes_the_decision_keeps_the_appellant_out_of_th
              decision("2026-09-29", "2026-09-30", ruling("赵局长", "decision_maker", "primary"),
                       ruling("钱某", "participant", "secondary"), ruling("孙某", "participant", "none"),
                       ruling("陈晨", "officer", "none")), "xiangguan")
-    no_review(deployed, case_id, "赵局长", "钱某")
     for name in ("赵局长", "钱某"):
         cases.complete_task(deployed, party_task(deployed, case_id, "register_appeal_in_window", name)["id"],
                             appeal("2026-10-20"), "shensu")
