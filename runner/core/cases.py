@@ -13,7 +13,8 @@ from SpiffWorkflow.exceptions import WorkflowException
 from . import clock, engine, forms, step, users, versions
 from .errors import Conflict, NotFound, ScriptError
 from .live import LIVE
-from .record import Timeline, record_error, sync_case
+from .record import record_error, sync_case
+from .timeline import Timeline
 from ..store.db import Database
 from ..store.models import Case, DecisionRecord, Event, FaultRecord, ProcessVersion, Task, Timer
 

@@ -17,9 +17,10 @@ from . import clock, deadlines, engine, versions
 from .calendar import WorkCalendar, compute_deadline, parse_holiday_year, reminder_at
 from .errors import Conflict, InvalidData, NotFound
 from .live import LIVE
+from .timeline import Timeline
 from .users import get as get_user, require_lane
 from ..store.db import Database
-from ..store.models import Case, Event, HolidayTable, Timer
+from ..store.models import Case, HolidayTable, Timer
 
 
 def work_calendar(session: Session) -> WorkCalendar:
@@ -58,22 +59,21 @@ def _recompute_case(db: Database, case_id: int, calendar: WorkCalendar, year: in
         versions.load(session, case.process_version_id)
         workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
         moved = 0
-        now = clock.now()
+        timeline = Timeline(clock.now())
         for timer in session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.state == "armed")):
             if year not in timer.detail.get("years", ()):
                 continue
             due, detail = _recomputed(timer.detail, calendar)
             if due != timer.due_at or detail != timer.detail:
-                session.add(Event(case_id=case_id, at=now, kind="deadline_recomputed", element_id=timer.element_id,
-                                  task_id=timer.task_id, actor=user,
-                                  data={"name": timer.name, "year": year, "was": timer.due_at.isoformat(),
-                                        "now": due.isoformat(), "provisional": detail["provisional"]}))
+                timeline.add("deadline_recomputed", timer.element_id, timer.task_id, user, name=timer.name, year=year,
+                             was=timer.due_at.isoformat(), now=due.isoformat(), provisional=detail["provisional"])
                 engine.move_timer(workflow, timer.task_id, due)
                 timer.due_at, timer.detail = due, detail
                 moved += 1
         if moved:
             case.state = engine.dump_workflow(workflow)
-            case.updated_at = now
+            case.updated_at = timeline.now
+            timeline.write(session, case_id)
         session.commit()
         LIVE.put(db, case.id, case.revision, workflow)
         return moved
@@ -111,10 +111,11 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
             due, detail = _recomputed({**timer.detail, "period": timer.detail["period"] + extra}, calendar)
             engine.move_timer(workflow, timer.task_id, due)
             timer.due_at, timer.detail = due, {**detail, "extended_by": timer.detail.get("extended_by", 0) + extra}
-        session.add(Event(case_id=case_id, at=now, kind="deadline_extended", element_id=element_id,
-                          task_id=target.task_id, actor=user.name,
-                          data={"name": target.name, "extra": extra, "unit": target.detail["unit"], "reason": reason,
-                                "due_at": target.due_at.isoformat(), "last_day": target.detail["last_day"]}))
+        timeline = Timeline(now)
+        timeline.add("deadline_extended", element_id, target.task_id, user.name, name=target.name, extra=extra,
+                     unit=target.detail["unit"], reason=reason, due_at=target.due_at.isoformat(),
+                     last_day=target.detail["last_day"])
+        timeline.write(session, case_id)
         case.state, case.updated_at = engine.dump_workflow(workflow), now
         session.commit()
         LIVE.put(db, case.id, case.revision, workflow)

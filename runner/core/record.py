@@ -4,32 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import clock, deadlines, engine
 from .step import StepScope
+from .timeline import Timeline
 from .errors import WenzeError
 from ..store.db import Database
-from ..store.models import Case, DecisionRecord, Event, FaultRecord, Task, Timer
-
-
-class Timeline:
-    """The events of one step, in order, written with one INSERT (the timeline is append-only)."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-        self.rows: list[dict[str, Any]] = []
-
-    def add(self, kind: str, element_id: str | None = None, task_id: str | None = None, actor: str | None = None,
-            **data: Any) -> None:
-        self.rows.append({"at": self.now, "kind": kind, "element_id": element_id, "task_id": task_id,
-                          "actor": actor, "data": data})
-
-    def write(self, session: Session, case_id: int) -> None:
-        if self.rows:
-            session.execute(insert(Event), [row | {"case_id": case_id} for row in self.rows])
-            self.rows.clear()
+from ..store.models import Case, DecisionRecord, FaultRecord, Task, Timer
 
 
 def sync_case(session: Session, case: Case, workflow: Any, steps: list[engine.Step], timeline: Timeline,
@@ -132,6 +115,7 @@ def _sync_timers(session: Session, case: Case, workflow: Any, steps: list[engine
 def record_error(db: Database, case_id: int, error: WenzeError, actor: str | None) -> None:
     """Put a failed step on the timeline in its own transaction; the step itself was rolled back."""
     with db.write() as session:
-        session.add(Event(case_id=case_id, at=clock.now(), kind="error", element_id=error.details.get("element"),
-                          task_id=None, actor=actor, data={"message": error.message}))
+        timeline = Timeline(clock.now())
+        timeline.add("error", error.details.get("element"), actor=actor, message=error.message)
+        timeline.write(session, case_id)
         session.commit()

@@ -18,7 +18,8 @@ from SpiffWorkflow.exceptions import WorkflowException
 from . import clock, engine, step, versions
 from .cases import engine_failure
 from .live import LIVE
-from .record import Timeline, record_error, sync_case
+from .record import record_error, sync_case
+from .timeline import Timeline
 from ..store.db import Database
 from ..store.models import Case, Timer
 

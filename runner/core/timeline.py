@@ -1,0 +1,28 @@
+"""Writing the case timeline: the events of one step, in order, with one INSERT (the timeline is append-only)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from ..store.models import Event
+
+
+class Timeline:
+    """The events of one step, in order, written with one INSERT (the timeline is append-only)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, kind: str, element_id: str | None = None, task_id: str | None = None, actor: str | None = None,
+            **data: Any) -> None:
+        self.rows.append({"at": self.now, "kind": kind, "element_id": element_id, "task_id": task_id,
+                          "actor": actor, "data": data})
+
+    def write(self, session: Session, case_id: int) -> None:
+        if self.rows:
+            session.execute(insert(Event), [row | {"case_id": case_id} for row in self.rows])
+            self.rows.clear()
