@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import uuid
 from pathlib import Path
@@ -9,8 +10,11 @@ from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
+from SpiffWorkflow.task import Task
 
-from runner.core import clock as clock_module, users
+from runner.core import clock as clock_module, engine, users
 from runner.core.deploy import deploy, read_sources
 from runner.core.live import LIVE
 from runner.store.db import Database
@@ -44,6 +48,23 @@ def clock() -> Iterator[clock_module.ManualClock]:
     previous = clock_module.install(manual)
     yield manual
     clock_module.install(previous)
+
+
+_STOCK = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**engine._config, Task: TaskConverter}))
+
+
+@pytest.fixture(autouse=True)
+def saves_match_the_stock_serializer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case state the suite saves is checked against SpiffWorkflow's own serialize_json: reusing finished
+    tasks' dicts and encoding with orjson must store exactly the document the stock serializer would."""
+    dump = engine.dump_workflow
+
+    def checked(workflow: object) -> str:
+        state = dump(workflow)
+        assert json.loads(state) == json.loads(_STOCK.serialize_json(workflow)), "a save differs from serialize_json"
+        return state
+
+    monkeypatch.setattr(engine, "dump_workflow", checked)
 
 
 @pytest.fixture(scope="session")

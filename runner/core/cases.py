@@ -1,26 +1,29 @@
 """Case use cases: start, complete a task, list tasks, show. Each is one transaction: load, act, record, commit."""
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import WorkflowException
 
 from . import clock, engine, forms, step, users, versions
-from .errors import Conflict, NotFound, ScriptError
+from .errors import Conflict, InvalidData, NotFound, ScriptError
 from .live import LIVE
-from .record import record_error, sync_case
+from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask, case_ref, load, record_error, sync_case
 from .timeline import Timeline
 from ..store.db import Database
 from ..store.models import Case, DecisionRecord, Event, FaultRecord, ProcessVersion, Task, Timer
 
 
 def _json_clean(data: Any) -> Any:
-    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+    """A private JSON-clean copy (what the case state and the timeline can store)."""
+    try:
+        return orjson.loads(orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS))
+    except orjson.JSONEncodeError as err:       # e.g. an integer beyond 64 bits
+        raise InvalidData(f"data cannot be stored: {err}") from None
 
 
 def latest_version(session: Session, process_id: str) -> ProcessVersion:
@@ -52,43 +55,53 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         except WorkflowException as err:
             raise engine_failure(err) from None
         timeline = Timeline(clock.now())
-        case = Case(process_version_id=version.id, process_id=process_id, status="running", state="",
-                    started_by=user.name, created_at=timeline.now, updated_at=timeline.now)
-        session.add(case)
-        session.flush()
+        case_id = session.connection().execute(insert(Case.__table__).returning(Case.__table__.c.id).values(
+            process_version_id=version.id, process_id=process_id, status="running", state="", revision=1,
+            started_by=user.name, overdue=False, created_at=timeline.now, updated_at=timeline.now)).scalar_one()
+        case = CaseRef(case_id, process_id, version.id, version.content_hash, 1, "running", False)
         timeline.add("started", process_id, actor=user.name, version=version.id, data=_json_clean(data))
-        summary = case_summary(case, sync_case(session, case, workflow, steps, timeline, scope))
+        mirror, _fired = sync_case(session, case, workflow, Mirror({}, {}), steps, timeline, scope)
         session.commit()
-        LIVE.put(db, case.id, case.revision, workflow)
-        return summary
+        LIVE.put(db, case.id, case.revision, workflow, mirror)
+        return case_summary(case, mirror)
+
+
+_TASK_TO_COMPLETE = (
+    select(Task.state, Task.name, Task.lane, Task.form, Task.element_id, Task.completed_by, Task.completed_at,
+           *CASE_COLUMNS, users.ROLES)
+    .join(Case, Task.case_id == Case.id).join(ProcessVersion).where(Task.id == bindparam("task_id"))
+    .with_for_update(of=(Case.__table__, Task.__table__)))
+_CLOSE_TASK = update(Task.__table__).where(Task.__table__.c.id == bindparam("b_id")) \
+    .values(state="completed", completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
 
 
 def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict[str, Any]:
     """Complete a ready user task with validated data; exactly one of two racing completions succeeds."""
     with db.write() as session:
-        # Row locks (PostgreSQL; SQLite's write lock covers the same): a racing completion of this task waits
-        # here and then reads the committed state; a timer firing in the same case waits on the case row.
-        task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+        conn = session.connection()
+        # One statement: a racing completion of this task (or a timer firing in the case) waits on these row locks
+        # and then reads the rows as committed.
+        task = conn.execute(_TASK_TO_COMPLETE, {"task_id": task_id, "user": user_name}).first()
         if task is None:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
-        user = users.get(session, user_name)
-        case = session.scalar(select(Case).where(Case.id == task.case_id).with_for_update())
+        user = users.principal(user_name, task.roles)
+        case = case_ref(task)
         if task.state != "ready":
             raise Conflict(f"task '{task.name}' is already {task.state}"
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
                            task=task_id, state=task.state)
         users.require_lane(user, task.lane, f"task '{task.name}'")
-        version = versions.load(session, case.process_version_id)
+        version = versions.load(session, case.version_id, case.content_hash)
         if task.form:
             forms.validate(version.validators[task.form], data)
-        workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
+        workflow, before = load(db, session, case)
         timeline = Timeline(clock.now())
         try:
             with step.scope(session, case.id, case.process_id) as scope:
                 steps = engine.catch_up(workflow)     # a deadline that fell due fires before the user acts
                 spiff_task = workflow.get_task_from_id(UUID(task_id))
                 if not engine.is_ready(spiff_task):
-                    sync_case(session, case, workflow, steps, timeline, scope)
+                    sync_case(session, case, workflow, before, steps, timeline, scope)
                     session.commit()
                     raise Conflict(f"task '{task.name}' can no longer be completed: it is "
                                    f"{engine.state_name(spiff_task).lower()} (a deadline fired first)",
@@ -97,21 +110,17 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
                 spiff_task.run()
                 steps += engine.advance(workflow)
         except WorkflowException as err:
-            case_id, actor = case.id, user.name     # read before rollback expires the objects
             session.rollback()
             failure = engine_failure(err)
-            record_error(db, case_id, failure, actor)
+            record_error(db, case.id, failure, user.name)
             raise failure from None
-        task.state, task.completed_at, task.completed_by = "completed", timeline.now, user.name
+        conn.execute(_CLOSE_TASK, {"b_id": task_id, "b_at": timeline.now, "b_by": user.name})
+        del before.ready[task_id]     # its row is closed above; the step's other rows follow from the mirror
         timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=_json_clean(data))
-        summary = case_summary(case, sync_case(session, case, workflow, steps, timeline, scope))
-        try:
-            session.commit()
-        except StaleDataError:
-            raise Conflict(f"case {summary['case']} was changed by another request; reload and retry",
-                           case=summary["case"]) from None
-        LIVE.put(db, case.id, case.revision, workflow)
-        return summary
+        mirror, _fired = sync_case(session, case, workflow, before, steps, timeline, scope)
+        session.commit()
+        LIVE.put(db, case.id, case.revision, workflow, mirror)
+        return case_summary(case, mirror)
 
 
 def list_tasks(db: Database, lane: str | None = None, user_name: str | None = None) -> list[dict[str, Any]]:
@@ -123,12 +132,12 @@ def list_tasks(db: Database, lane: str | None = None, user_name: str | None = No
             user = users.get(session, user_name)
             if users.ADMIN not in user.roles:
                 query = query.where(Task.lane.in_(user.roles))
-        return [_task_view(task, process_id) for task, process_id in session.execute(query)]
+        return [_task_view(task.id, task.case_id, process_id, task) for task, process_id in session.execute(query)]
 
 
-def _task_view(task: Task, process_id: str) -> dict[str, Any]:
-    return {"id": task.id, "case": task.case_id, "process": process_id, "element": task.element_id,
-            "name": task.name, "lane": task.lane, "form": task.form, "ready_since": task.created_at.isoformat()}
+def _task_view(task_id: str, case_id: int, process_id: str, task: Task | OpenTask) -> dict[str, Any]:
+    return {"id": task_id, "case": case_id, "process": process_id, "element": task.element_id,
+            "name": task.name, "lane": task.lane, "form": task.form, "ready_since": task.ready_since.isoformat()}
 
 
 def get_task(db: Database, task_id: str) -> dict[str, Any]:
@@ -140,16 +149,16 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
         case = session.get(Case, task.case_id)
         version = versions.load(session, case.process_version_id)
         spiff_task = engine.find_task(engine.load_workflow(case.state), task_id)
-        view = _task_view(task, case.process_id) | {"state": task.state}
+        view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state}
         view["schema"] = version.forms.get(task.form) if task.form else None
         view["data"] = _json_clean(spiff_task.data) if spiff_task is not None and task.state == "ready" else None
         return view
 
 
-def case_summary(case: Case, ready: list[Task]) -> dict[str, Any]:
+def case_summary(case: CaseRef, mirror: Mirror) -> dict[str, Any]:
     """What a client needs after a step: the case's status and its ready tasks."""
     return {"case": case.id, "process": case.process_id, "status": case.status, "overdue": case.overdue,
-            "ready_tasks": [_task_view(task, case.process_id) for task in ready]}
+            "ready_tasks": [_task_view(task_id, case.id, case.process_id, task) for task_id, task in mirror.ready.items()]}
 
 
 def show_case(db: Database, case_id: int) -> dict[str, Any]:
@@ -170,7 +179,7 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
             "overdue": case.overdue,
             "started_by": case.started_by, "created_at": case.created_at.isoformat(),
             "updated_at": case.updated_at.isoformat(), "data": _json_clean(engine.case_data(workflow)),
-            "tasks": [_task_view(t, case.process_id) | {"state": t.state, "completed_by": t.completed_by,
+            "tasks": [_task_view(t.id, t.case_id, case.process_id, t) | {"state": t.state, "completed_by": t.completed_by,
                       "completed_at": t.completed_at and t.completed_at.isoformat()} for t in tasks],
             "timers": [{**t.detail, "element": t.element_id, "name": t.name, "due_at": t.due_at.isoformat(),
                         "state": t.state, "fired_at": t.fired_at and t.fired_at.isoformat()} for t in timers],

@@ -13,13 +13,28 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator
+from functools import cached_property
+from typing import Any, Callable, Iterator
 
 from .calendar import Deadline, WorkCalendar, compute_deadline, reminder_at, years_touched
 
 DEFAULT_REMINDER_WORKING_DAYS = 1
 
-_current: ContextVar[tuple[WorkCalendar, dict[str, dict[str, Any]]]] = ContextVar("wenze_deadlines")
+
+
+class _Using:
+    """The calendar of one step, built on first use (most steps compute no deadline), and what was computed."""
+
+    def __init__(self, source: WorkCalendar | Callable[[], WorkCalendar]) -> None:
+        self._source = source
+        self.computed: dict[str, dict[str, Any]] = {}
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return self._source if isinstance(self._source, WorkCalendar) else self._source()
+
+
+_current: ContextVar[_Using] = ContextVar("wenze_deadlines")
 
 
 def key(instant: dt.datetime) -> str:
@@ -27,12 +42,13 @@ def key(instant: dt.datetime) -> str:
 
 
 @contextmanager
-def using(calendar: WorkCalendar) -> Iterator[dict[str, dict[str, Any]]]:
-    """Evaluate timer expressions against `calendar`; yields {due instant (UTC ISO): what was computed}."""
-    computed: dict[str, dict[str, Any]] = {}
-    token = _current.set((calendar, computed))
+def using(calendar: WorkCalendar | Callable[[], WorkCalendar]) -> Iterator[dict[str, dict[str, Any]]]:
+    """Evaluate timer expressions against `calendar` (or the one a callable builds when first needed);
+    yields {due instant (UTC ISO): what was computed}."""
+    scope = _Using(calendar)
+    token = _current.set(scope)
     try:
-        yield computed
+        yield scope.computed
     finally:
         _current.reset(token)
 
@@ -43,8 +59,8 @@ def describe(due: Deadline) -> dict[str, Any]:
 
 
 def _compute(start: Any, period: int, unit: str) -> tuple[WorkCalendar, dict[str, dict[str, Any]], Deadline]:
-    calendar, computed = _current.get((WorkCalendar(), {}))
-    return calendar, computed, compute_deadline(start, period, unit, calendar)
+    scope = _current.get(None) or _Using(WorkCalendar())
+    return scope.calendar, scope.computed, compute_deadline(start, period, unit, scope.calendar)
 
 
 def deadline(start: Any, period: int, unit: str = "calendar_days", soft: bool = False) -> str:

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from . import clock, deadlines, engine, versions
 from .calendar import WorkCalendar, compute_deadline, parse_holiday_year, reminder_at
 from .errors import Conflict, InvalidData, NotFound
-from .live import LIVE
+from .record import load, lock_case, store_state
 from .timeline import Timeline
 from .users import get as get_user, require_lane
 from ..store.db import Database
-from ..store.models import Case, HolidayTable, Timer
+from ..store.models import HolidayTable, Timer
 
 
 def work_calendar(session: Session) -> WorkCalendar:
@@ -55,9 +55,9 @@ def load_year(db: Database, table: Any, user: str) -> dict[str, Any]:
 
 def _recompute_case(db: Database, case_id: int, calendar: WorkCalendar, year: int, user: str) -> int:
     with db.write() as session:
-        case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
-        versions.load(session, case.process_version_id)
-        workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
+        case = lock_case(session, case_id)
+        versions.load(session, case.version_id, case.content_hash)
+        workflow, _mirror = load(db, session, case)
         moved = 0
         timeline = Timeline(clock.now())
         for timer in session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.state == "armed")):
@@ -71,12 +71,10 @@ def _recompute_case(db: Database, case_id: int, calendar: WorkCalendar, year: in
                 timer.due_at, timer.detail = due, detail
                 moved += 1
         if moved:
-            case.state = engine.dump_workflow(workflow)
-            case.updated_at = timeline.now
             timeline.write(session, case_id)
+            store_state(session, case, workflow, timeline.now)
         session.commit()
-        LIVE.put(db, case.id, case.revision, workflow)
-        return moved
+        return moved       # the workflow is not cached back: its mirror no longer matches the moved rows
 
 
 def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, reason: str, user_name: str) -> dict:
@@ -87,7 +85,7 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         raise InvalidData("an extension needs a reason (延期理由)", field="reason")
     with db.write() as session:
         user = get_user(session, user_name)
-        case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+        case = lock_case(session, case_id)
         if case is None:
             raise NotFound(f"unknown case {case_id}", case=case_id)
         armed = list(session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.state == "armed")))
@@ -97,8 +95,8 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         if target.detail.get("kind") != "deadline" or not target.detail.get("soft"):
             raise Conflict(f"deadline '{target.name}' is fixed by the regulation and cannot be extended",
                            element=element_id)
-        versions.load(session, case.process_version_id)
-        workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
+        versions.load(session, case.version_id, case.content_hash)
+        workflow, _mirror = load(db, session, case)
         require_lane(user, engine.lane_of_timer(workflow, target.task_id), f"extending '{target.name}'")
         calendar, now = work_calendar(session), clock.now()
         same = (target.detail["start"], target.detail["period"], target.detail["unit"])
@@ -116,8 +114,7 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
                      unit=target.detail["unit"], reason=reason, due_at=target.due_at.isoformat(),
                      last_day=target.detail["last_day"])
         timeline.write(session, case_id)
-        case.state, case.updated_at = engine.dump_workflow(workflow), now
-        session.commit()
-        LIVE.put(db, case.id, case.revision, workflow)
+        store_state(session, case, workflow, now)
+        session.commit()       # the workflow is not cached back: its mirror no longer matches the moved rows
         return {"case": case_id, "deadline": target.name, "due_at": target.due_at.isoformat(),
                 "last_day": target.detail["last_day"], "reason": reason}

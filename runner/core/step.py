@@ -22,6 +22,6 @@ class StepScope:
 
 @contextmanager
 def scope(session: Session, case_id: int | None, process_id: str) -> Iterator[StepScope]:
-    with deadlines.using(holidays.work_calendar(session)) as computed, \
+    with deadlines.using(lambda: holidays.work_calendar(session)) as computed, \
             faults.using(session, case_id, process_id) as recorded:
         yield StepScope(computed, recorded)

@@ -24,5 +24,5 @@ class Timeline:
 
     def write(self, session: Session, case_id: int) -> None:
         if self.rows:
-            session.execute(insert(Event), [row | {"case_id": case_id} for row in self.rows])
+            session.connection().execute(insert(Event.__table__), [row | {"case_id": case_id} for row in self.rows])
             self.rows.clear()

@@ -18,10 +18,10 @@ from SpiffWorkflow.exceptions import WorkflowException
 from . import clock, engine, step, versions
 from .cases import engine_failure
 from .live import LIVE
-from .record import record_error, sync_case
+from .record import load, lock_case, record_error, sync_case
 from .timeline import Timeline
 from ..store.db import Database
-from ..store.models import Case, Timer
+from ..store.models import Timer
 
 LEASE = dt.timedelta(seconds=60)
 BATCH = 100
@@ -55,29 +55,29 @@ def claim(db: Database, owner: str, limit: int = BATCH) -> list[int]:
 def fire(db: Database, timer_id: int, owner: str) -> bool:
     """Fire one claimed timer; False if it was no longer ours to fire (fired, cancelled, or lease lost)."""
     with db.write() as session:
-        timer = session.get(Timer, timer_id)
-        case = session.scalar(select(Case).where(Case.id == timer.case_id).with_for_update()
-                              .execution_options(populate_existing=True))
-        session.refresh(timer)
+        conn = session.connection()
+        case_id = conn.scalar(select(Timer.case_id).where(Timer.id == timer_id))
+        case = lock_case(session, case_id)
+        # Read under the case lock: a step that fired or cancelled this timer has committed by now.
+        timer = conn.execute(select(Timer.task_id, Timer.state, Timer.lease_owner).where(Timer.id == timer_id)).one()
         if timer.state != "armed" or timer.lease_owner != owner:
             return False
-        versions.load(session, case.process_version_id)
-        workflow = LIVE.take(db, case.id, case.revision) or engine.load_workflow(case.state)
+        versions.load(session, case.version_id, case.content_hash)
+        workflow, before = load(db, session, case)
         timeline = Timeline(clock.now())
         try:
             with step.scope(session, case.id, case.process_id) as scope:
                 steps = engine.advance(workflow)
         except WorkflowException as err:
-            case_id = case.id                       # read before rollback expires the objects
             session.rollback()
-            record_error(db, case_id, engine_failure(err), None)
+            record_error(db, case.id, engine_failure(err), None)
             return False
-        sync_case(session, case, workflow, steps, timeline, scope)
-        if timer.state == "armed":          # not yet due by the engine's strict comparison: try again later
-            timer.lease_owner = timer.lease_until = None
+        mirror, fired = sync_case(session, case, workflow, before, steps, timeline, scope)
+        if timer.task_id in mirror.armed:     # not yet due by the engine's strict comparison: try again later
+            conn.execute(update(Timer).where(Timer.id == timer_id).values(lease_owner=None, lease_until=None))
         session.commit()
-        LIVE.put(db, case.id, case.revision, workflow)
-        return timer.state == "fired"
+        LIVE.put(db, case.id, case.revision, workflow, mirror)
+        return timer.task_id in fired
 
 
 def fire_due(db: Database, owner: str | None = None) -> int:

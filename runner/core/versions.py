@@ -10,8 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jsonschema import Draft202012Validator
-
 from . import engine, forms
 from ..store.models import ProcessVersion
 
@@ -22,16 +20,19 @@ class Version:
     process_id: str
     content_hash: str        # what engine.new_workflow / load_workflow know the specs by
     forms: dict[str, Any]
-    validators: dict[str, Draft202012Validator]
+    validators: dict[str, forms.FormValidator]
     starters: tuple[str, ...]     # lanes that may open a case; empty: the start event's lane
 
 
 _CACHE: dict[str, Version] = {}
 
 
-def load(session: Session, version_id: int) -> Version:
-    """The version with its specs registered in the engine (restored once per process)."""
-    content_hash = session.scalar(select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
+def load(session: Session, version_id: int, content_hash: str | None = None) -> Version:
+    """The version with its specs registered in the engine (restored once per process).
+
+    A caller that already read the version's content hash (with the case row) passes it and saves a query."""
+    if content_hash is None:
+        content_hash = session.scalar(select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
     if content_hash not in _CACHE:
         row = session.get(ProcessVersion, version_id)
         engine.register_specs(row.content_hash, row.spec)

@@ -82,6 +82,10 @@ class Task(Base):
 
     __table_args__ = (Index("ix_task_state_lane", "state", "lane"),)
 
+    @property
+    def ready_since(self) -> dt.datetime:
+        return self.created_at
+
 
 class Event(Base):
     """The append-only case timeline."""
