@@ -11,8 +11,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 
 from . import clock, engine, forms, step, users, versions
 from .errors import Conflict, InvalidData, NotFound, ScriptError
-from .live import LIVE
-from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask, case_ref, load, record_error, sync_case
+from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask, case_ref, keep, load, record_error, sync_case
 from .timeline import Timeline
 from ..store.db import Database
 from ..store.models import Case, DecisionRecord, Event, FaultRecord, ProcessVersion, Task, Timer
@@ -26,14 +25,18 @@ def _json_clean(data: Any) -> Any:
         raise InvalidData(f"data cannot be stored: {err}") from None
 
 
-def latest_version(session: Session, process_id: str) -> ProcessVersion:
-    version = session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                             .order_by(ProcessVersion.id.desc()).limit(1))
-    if version is None:
+_LATEST_VERSION = select(ProcessVersion.id, ProcessVersion.content_hash) \
+    .where(ProcessVersion.process_id == bindparam("process_id")).order_by(ProcessVersion.id.desc()).limit(1)
+
+
+def latest_version(session: Session, process_id: str) -> versions.Version:
+    """The version new cases of a process start on: the last deployed."""
+    row = session.connection().execute(_LATEST_VERSION, {"process_id": process_id}).first()
+    if row is None:
         known = sorted(set(session.scalars(select(ProcessVersion.process_id))))
         raise NotFound(f"unknown process '{process_id}' (deployed: {', '.join(known) or 'none'})",
                        process=process_id)
-    return version
+    return versions.load(session, row.id, row.content_hash)
 
 
 def engine_failure(err: WorkflowException) -> ScriptError:
@@ -45,7 +48,7 @@ def engine_failure(err: WorkflowException) -> ScriptError:
 def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: str) -> dict[str, Any]:
     with db.write() as session:
         user = users.get(session, user_name)
-        version = versions.load(session, latest_version(session, process_id).id)
+        version = latest_version(session, process_id)
         workflow = engine.new_workflow(version.content_hash, data)
         start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
         users.require_any_lane(user, version.starters or (start_lane,), f"starting '{process_id}'")
@@ -62,7 +65,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         timeline.add("started", process_id, actor=user.name, version=version.id, data=_json_clean(data))
         mirror, _fired = sync_case(session, case, workflow, Mirror({}, {}), steps, timeline, scope)
         session.commit()
-        LIVE.put(db, case.id, case.revision, workflow, mirror)
+        keep(db, case, workflow, mirror)
         return case_summary(case, mirror)
 
 
@@ -98,7 +101,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         timeline = Timeline(clock.now())
         try:
             with step.scope(session, case.id, case.process_id) as scope:
-                steps = engine.catch_up(workflow)     # a deadline that fell due fires before the user acts
+                steps = engine.catch_up(workflow, before.earliest_due())   # a deadline that fell due fires first
                 spiff_task = workflow.get_task_from_id(UUID(task_id))
                 if not engine.is_ready(spiff_task):
                     sync_case(session, case, workflow, before, steps, timeline, scope)
@@ -119,7 +122,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=_json_clean(data))
         mirror, _fired = sync_case(session, case, workflow, before, steps, timeline, scope)
         session.commit()
-        LIVE.put(db, case.id, case.revision, workflow, mirror)
+        keep(db, case, workflow, mirror)
         return case_summary(case, mirror)
 
 

@@ -108,7 +108,7 @@ def prior_faults(person: str, fault_type: str | None = None, on: Any = None) -> 
     if scope.case_id is not None:
         query = query.where(FaultRecord.case_id != scope.case_id)
     # Where the current case counts, the fault under assessment is one of the total.
-    return (scope.session.scalar(query) or 0) + (1 if rule["count_current_case"] else 0)
+    return (scope.session.connection().scalar(query) or 0) + (1 if rule["count_current_case"] else 0)
 
 
 FUNCTIONS = {"record_fault": record_fault, "prior_faults": prior_faults}

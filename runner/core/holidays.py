@@ -24,7 +24,8 @@ from ..store.models import HolidayTable, Timer
 
 
 def work_calendar(session: Session) -> WorkCalendar:
-    return WorkCalendar({row.year: parse_holiday_year(row.table) for row in session.scalars(select(HolidayTable))})
+    rows = session.connection().execute(select(HolidayTable.year, HolidayTable.table))
+    return WorkCalendar({row.year: parse_holiday_year(row.table) for row in rows})
 
 
 def _recomputed(detail: dict[str, Any], calendar: WorkCalendar) -> tuple[dt.datetime, dict[str, Any]]:

@@ -27,8 +27,6 @@ class LiveWorkflows:
         return item[1] if item and item[0] == revision else None
 
     def put(self, db: Database, case_id: int, revision: int, workflow: Any, mirror: Any) -> None:
-        if workflow.is_completed():      # nothing will run in it again: do not hold its objects
-            return
         with self._lock:
             self._items[(db.url, case_id)] = (revision, (workflow, mirror))
             if len(self._items) > _LIMIT:

@@ -52,6 +52,9 @@ class Mirror:
     ready: dict[str, OpenTask]
     armed: dict[str, ArmedTimer]
 
+    def earliest_due(self) -> dt.datetime | None:
+        return min((timer.due_at for timer in self.armed.values()), default=None)
+
 
 @dataclass
 class CaseRef:
@@ -97,6 +100,12 @@ def load(db: Database, session: Session, case: CaseRef) -> tuple[Any, Mirror]:
         select(Timer.task_id, Timer.element_id, Timer.name, Timer.due_at, Timer.detail)
         .where(Timer.case_id == case.id, Timer.state == "armed"))}
     return workflow, Mirror(ready, armed)
+
+
+def keep(db: Database, case: CaseRef, workflow: Any, mirror: Mirror) -> None:
+    """After commit: cache the workflow and its mirror for the case's next step (a completed case has none)."""
+    if case.status != "completed":
+        LIVE.put(db, case.id, case.revision, workflow, mirror)
 
 
 def sync_case(session: Session, case: CaseRef, workflow: Any, before: Mirror, steps: list[engine.Step],
@@ -183,10 +192,13 @@ def _sync_timers(conn: Any, case: CaseRef, workflow: Any, before: Mirror, steps:
     now = timeline.now
     armed: dict[str, ArmedTimer] = {}
     new = []
-    for task, due in engine.armed_timers(workflow):
+    for task in engine.waiting_timers(workflow):
         task_id = str(task.id)
         if task_id in before.armed:
             armed[task_id] = before.armed[task_id]
+            continue
+        due = engine.timer_due(task)
+        if due is None:
             continue
         spec = task.task_spec
         armed[task_id] = timer = ArmedTimer(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, due,

@@ -17,8 +17,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 
 from . import clock, engine, step, versions
 from .cases import engine_failure
-from .live import LIVE
-from .record import load, lock_case, record_error, sync_case
+from .record import keep, load, lock_case, record_error, sync_case
 from .timeline import Timeline
 from ..store.db import Database
 from ..store.models import Timer
@@ -76,7 +75,7 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
         if timer.task_id in mirror.armed:     # not yet due by the engine's strict comparison: try again later
             conn.execute(update(Timer).where(Timer.id == timer_id).values(lease_owner=None, lease_until=None))
         session.commit()
-        LIVE.put(db, case.id, case.revision, workflow, mirror)
+        keep(db, case, workflow, mirror)
         return timer.task_id in fired
 
 

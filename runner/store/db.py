@@ -3,10 +3,16 @@
 On SQLite a write transaction starts with BEGIN IMMEDIATE: two writers then queue on the database lock instead of
 both reading the same revision and failing late with "database is locked". On PostgreSQL use cases lock the case
 row (SELECT … FOR UPDATE) and the revision column catches anything that slips past.
+
+SQLite's WAL is checkpointed by a background thread, not by whichever commit crosses the threshold: a checkpoint
+fsyncs the database file, and no user's step should wait for that (SQLite documents application-initiated
+checkpoints for this; commits stay durable against a crash of the process with synchronous=NORMAL).
 """
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +40,8 @@ class Database:
         self.url = _normalise(url or database_url())
         self.engine = _make_engine(self.url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        path = self.url.removeprefix("sqlite:///") if self.url.startswith("sqlite:///") else None
+        self._checkpointer = _Checkpointer(path) if path and path != ":memory:" else None
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self.engine.execution_options(wenze_write=True), expire_on_commit=False)
 
@@ -45,7 +53,34 @@ class Database:
         return self._writer()
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
+
+
+class _Checkpointer:
+    """Checkpoints a SQLite WAL every `every` seconds from its own thread and connection."""
+
+    def __init__(self, path: str, every: float = 0.5) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(path, every), name="wenze-wal-checkpoint",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, path: str, every: float) -> None:
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            while not self._stop.wait(every):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")   # never waits on writers or readers
+                except sqlite3.OperationalError:
+                    pass       # busy with another checkpointer (a second process): the next round catches up
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _json_text(value: Any) -> str:
@@ -69,6 +104,7 @@ def _make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")      # the _Checkpointer thread does it
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
