@@ -158,7 +158,7 @@ def blame_command(regulation: str, facts: str) -> None:
 def deadline_command(start: str, period: int, unit: str) -> None:
     """Compute a legal deadline (民法典 第二百零一至二百零三条) with the loaded holiday tables."""
     with _db().read() as session:
-        calendar = holidays.work_calendar(session)
+        calendar = holidays.work_calendar(session.connection())
     click.echo(json.dumps(compute_deadline(start, period, unit, calendar).to_dict(), ensure_ascii=False))
 
 

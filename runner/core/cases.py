@@ -5,8 +5,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
 from SpiffWorkflow.exceptions import WorkflowException
 
 from . import clock, engine, forms, step, users, versions
@@ -29,14 +28,14 @@ _LATEST_VERSION = select(ProcessVersion.id, ProcessVersion.content_hash) \
     .where(ProcessVersion.process_id == bindparam("process_id")).order_by(ProcessVersion.id.desc()).limit(1)
 
 
-def latest_version(session: Session, process_id: str) -> versions.Version:
+def latest_version(conn: Connection, process_id: str) -> versions.Version:
     """The version new cases of a process start on: the last deployed."""
-    row = session.connection().execute(_LATEST_VERSION, {"process_id": process_id}).first()
+    row = conn.execute(_LATEST_VERSION, {"process_id": process_id}).first()
     if row is None:
-        known = sorted(set(session.scalars(select(ProcessVersion.process_id))))
+        known = sorted(set(conn.scalars(select(ProcessVersion.process_id))))
         raise NotFound(f"unknown process '{process_id}' (deployed: {', '.join(known) or 'none'})",
                        process=process_id)
-    return versions.load(session, row.id, row.content_hash)
+    return versions.load(conn, row.id, row.content_hash)
 
 
 def engine_failure(err: WorkflowException) -> ScriptError:
@@ -46,25 +45,25 @@ def engine_failure(err: WorkflowException) -> ScriptError:
 
 
 def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: str) -> dict[str, Any]:
-    with db.write() as session:
-        user = users.get(session, user_name)
-        version = latest_version(session, process_id)
+    with db.connect_write() as conn:
+        user = users.get(conn, user_name)
+        version = latest_version(conn, process_id)
         workflow = engine.new_workflow(version.content_hash, data)
         start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
         users.require_any_lane(user, version.starters or (start_lane,), f"starting '{process_id}'")
         try:
-            with step.scope(session, None, process_id) as scope:
+            with step.scope(conn, None, process_id) as scope:
                 steps = engine.advance(workflow)
         except WorkflowException as err:
             raise engine_failure(err) from None
         timeline = Timeline(clock.now())
-        case_id = session.connection().execute(insert(Case.__table__).returning(Case.__table__.c.id).values(
+        case_id = conn.execute(insert(Case.__table__).returning(Case.__table__.c.id).values(
             process_version_id=version.id, process_id=process_id, status="running", state="", revision=1,
             started_by=user.name, overdue=False, created_at=timeline.now, updated_at=timeline.now)).scalar_one()
         case = CaseRef(case_id, process_id, version.id, version.content_hash, 1, "running", False)
         timeline.add("started", process_id, actor=user.name, version=version.id, data=_json_clean(data))
-        mirror, _fired = sync_case(session, case, workflow, Mirror({}, {}), steps, timeline, scope)
-        session.commit()
+        mirror, _fired = sync_case(conn, case, workflow, Mirror({}, {}), steps, timeline, scope)
+        conn.commit()
         keep(db, case, workflow, mirror)
         return case_summary(case, mirror)
 
@@ -80,8 +79,7 @@ _CLOSE_TASK = update(Task.__table__).where(Task.__table__.c.id == bindparam("b_i
 
 def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict[str, Any]:
     """Complete a ready user task with validated data; exactly one of two racing completions succeeds."""
-    with db.write() as session:
-        conn = session.connection()
+    with db.connect_write() as conn:
         # One statement: a racing completion of this task (or a timer firing in the case) waits on these row locks
         # and then reads the rows as committed.
         task = conn.execute(_TASK_TO_COMPLETE, {"task_id": task_id, "user": user_name}).first()
@@ -94,18 +92,18 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
                            task=task_id, state=task.state)
         users.require_lane(user, task.lane, f"task '{task.name}'")
-        version = versions.load(session, case.version_id, case.content_hash)
+        version = versions.load(conn, case.version_id, case.content_hash)
         if task.form:
             forms.validate(version.validators[task.form], data)
-        workflow, before = load(db, session, case)
+        workflow, before = load(db, conn, case)
         timeline = Timeline(clock.now())
         try:
-            with step.scope(session, case.id, case.process_id) as scope:
+            with step.scope(conn, case.id, case.process_id) as scope:
                 steps = engine.catch_up(workflow, before.earliest_due())   # a deadline that fell due fires first
                 spiff_task = workflow.get_task_from_id(UUID(task_id))
                 if not engine.is_ready(spiff_task):
-                    sync_case(session, case, workflow, before, steps, timeline, scope)
-                    session.commit()
+                    sync_case(conn, case, workflow, before, steps, timeline, scope)
+                    conn.commit()
                     raise Conflict(f"task '{task.name}' can no longer be completed: it is "
                                    f"{engine.state_name(spiff_task).lower()} (a deadline fired first)",
                                    task=task_id)
@@ -113,15 +111,15 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
                 spiff_task.run()
                 steps += engine.advance(workflow)
         except WorkflowException as err:
-            session.rollback()
+            conn.rollback()
             failure = engine_failure(err)
             record_error(db, case.id, failure, user.name)
             raise failure from None
         conn.execute(_CLOSE_TASK, {"b_id": task_id, "b_at": timeline.now, "b_by": user.name})
         del before.ready[task_id]     # its row is closed above; the step's other rows follow from the mirror
         timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=_json_clean(data))
-        mirror, _fired = sync_case(session, case, workflow, before, steps, timeline, scope)
-        session.commit()
+        mirror, _fired = sync_case(conn, case, workflow, before, steps, timeline, scope)
+        conn.commit()
         keep(db, case, workflow, mirror)
         return case_summary(case, mirror)
 
@@ -132,7 +130,7 @@ def list_tasks(db: Database, lane: str | None = None, user_name: str | None = No
         if lane:
             query = query.where(Task.lane == lane)
         if user_name:
-            user = users.get(session, user_name)
+            user = users.get(session.connection(), user_name)
             if users.ADMIN not in user.roles:
                 query = query.where(Task.lane.in_(user.roles))
         return [_task_view(task.id, task.case_id, process_id, task) for task, process_id in session.execute(query)]
@@ -150,7 +148,7 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
         if task is None:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         case = session.get(Case, task.case_id)
-        version = versions.load(session, case.process_version_id)
+        version = versions.load(session.connection(), case.process_version_id)
         spiff_task = engine.find_task(engine.load_workflow(case.state), task_id)
         view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state}
         view["schema"] = version.forms.get(task.form) if task.form else None
@@ -169,7 +167,7 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"unknown case {case_id}", case=case_id)
-        version = versions.load(session, case.process_version_id)
+        version = versions.load(session.connection(), case.process_version_id)
         workflow = engine.load_workflow(case.state)
         events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.id))
         timers = session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at, Timer.id))
@@ -202,4 +200,4 @@ def choice_labels(db: Database, case_id: int) -> dict[str, str]:
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"unknown case {case_id}", case=case_id)
-        return forms.choice_labels(versions.load(session, case.process_version_id).forms.values())
+        return forms.choice_labels(versions.load(session.connection(), case.process_version_id).forms.values())

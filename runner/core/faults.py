@@ -19,8 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
 
 from . import clock
 from .calendar import SHANGHAI
@@ -49,7 +48,7 @@ def regulation_of(process_id: str) -> str:
 
 @dataclass
 class _Scope:
-    session: Session
+    conn: Connection
     case_id: int | None
     regulation: str
     pending: list[dict[str, Any]] = field(default_factory=list)
@@ -59,9 +58,9 @@ _current: ContextVar[_Scope] = ContextVar("wenze_faults")
 
 
 @contextmanager
-def using(session: Session, case_id: int | None, process_id: str) -> Iterator[list[dict[str, Any]]]:
+def using(conn: Connection, case_id: int | None, process_id: str) -> Iterator[list[dict[str, Any]]]:
     """Let this step's scripts read and record faults; yields the records to insert with the case."""
-    token = _current.set(_Scope(session, case_id, regulation_of(process_id)))
+    token = _current.set(_Scope(conn, case_id, regulation_of(process_id)))
     try:
         yield _current.get().pending
     finally:
@@ -108,7 +107,7 @@ def prior_faults(person: str, fault_type: str | None = None, on: Any = None) -> 
     if scope.case_id is not None:
         query = query.where(FaultRecord.case_id != scope.case_id)
     # Where the current case counts, the fault under assessment is one of the total.
-    return (scope.session.connection().scalar(query) or 0) + (1 if rule["count_current_case"] else 0)
+    return (scope.conn.scalar(query) or 0) + (1 if rule["count_current_case"] else 0)
 
 
 FUNCTIONS = {"record_fault": record_fault, "prior_faults": prior_faults}

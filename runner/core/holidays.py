@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from . import clock, deadlines, engine, versions
 from .calendar import WorkCalendar, compute_deadline, parse_holiday_year, reminder_at
@@ -23,8 +22,8 @@ from ..store.db import Database
 from ..store.models import HolidayTable, Timer
 
 
-def work_calendar(session: Session) -> WorkCalendar:
-    rows = session.connection().execute(select(HolidayTable.year, HolidayTable.table))
+def work_calendar(conn: Connection) -> WorkCalendar:
+    rows = conn.execute(select(HolidayTable.year, HolidayTable.table))
     return WorkCalendar({row.year: parse_holiday_year(row.table) for row in rows})
 
 
@@ -46,7 +45,7 @@ def load_year(db: Database, table: Any, user: str) -> dict[str, Any]:
             session.add(row)
         row.table, row.loaded_by, row.loaded_at = year.to_dict(), user, clock.now()
         session.commit()
-        calendar = work_calendar(session)
+        calendar = work_calendar(session.connection())
         affected = sorted({t.case_id for t in session.scalars(select(Timer).where(Timer.state == "armed"))
                            if year.year in t.detail.get("years", ())})
     changed = sum(_recompute_case(db, case_id, calendar, year.year, user) for case_id in affected)
@@ -56,9 +55,10 @@ def load_year(db: Database, table: Any, user: str) -> dict[str, Any]:
 
 def _recompute_case(db: Database, case_id: int, calendar: WorkCalendar, year: int, user: str) -> int:
     with db.write() as session:
-        case = lock_case(session, case_id)
-        versions.load(session, case.version_id, case.content_hash)
-        workflow, _mirror = load(db, session, case)
+        conn = session.connection()
+        case = lock_case(conn, case_id)
+        versions.load(conn, case.version_id, case.content_hash)
+        workflow, _mirror = load(db, conn, case)
         moved = 0
         timeline = Timeline(clock.now())
         for timer in session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.state == "armed")):
@@ -72,8 +72,8 @@ def _recompute_case(db: Database, case_id: int, calendar: WorkCalendar, year: in
                 timer.due_at, timer.detail = due, detail
                 moved += 1
         if moved:
-            timeline.write(session, case_id)
-            store_state(session, case, workflow, timeline.now)
+            timeline.write(conn, case_id)
+            store_state(conn, case, workflow, timeline.now)
         session.commit()
         return moved       # the workflow is not cached back: its mirror no longer matches the moved rows
 
@@ -85,8 +85,9 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
     if not reason.strip():
         raise InvalidData("an extension needs a reason (延期理由)", field="reason")
     with db.write() as session:
-        user = get_user(session, user_name)
-        case = lock_case(session, case_id)
+        conn = session.connection()
+        user = get_user(conn, user_name)
+        case = lock_case(conn, case_id)
         if case is None:
             raise NotFound(f"unknown case {case_id}", case=case_id)
         armed = list(session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.state == "armed")))
@@ -96,10 +97,10 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         if target.detail.get("kind") != "deadline" or not target.detail.get("soft"):
             raise Conflict(f"deadline '{target.name}' is fixed by the regulation and cannot be extended",
                            element=element_id)
-        versions.load(session, case.version_id, case.content_hash)
-        workflow, _mirror = load(db, session, case)
+        versions.load(conn, case.version_id, case.content_hash)
+        workflow, _mirror = load(db, conn, case)
         require_lane(user, engine.lane_of_timer(workflow, target.task_id), f"extending '{target.name}'")
-        calendar, now = work_calendar(session), clock.now()
+        calendar, now = work_calendar(conn), clock.now()
         same = (target.detail["start"], target.detail["period"], target.detail["unit"])
         for timer in armed:
             # The deadline itself and the reminders counted from the same period; nothing else moves.
@@ -114,8 +115,8 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         timeline.add("deadline_extended", element_id, target.task_id, user.name, name=target.name, extra=extra,
                      unit=target.detail["unit"], reason=reason, due_at=target.due_at.isoformat(),
                      last_day=target.detail["last_day"])
-        timeline.write(session, case_id)
-        store_state(session, case, workflow, now)
+        timeline.write(conn, case_id)
+        store_state(conn, case, workflow, now)
         session.commit()       # the workflow is not cached back: its mirror no longer matches the moved rows
         return {"case": case_id, "deadline": target.name, "due_at": target.due_at.isoformat(),
                 "last_day": target.detail["last_day"], "reason": reason}

@@ -12,8 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from . import clock, deadlines, engine
 from .errors import Conflict, WenzeError
@@ -80,18 +79,17 @@ def case_ref(row: Any) -> CaseRef:
                    row.overdue)
 
 
-def lock_case(session: Session, case_id: int) -> CaseRef | None:
+def lock_case(conn: Connection, case_id: int) -> CaseRef | None:
     """Lock the case row (PostgreSQL; SQLite's write lock covers the same) and read it without its state."""
-    row = session.connection().execute(_LOCK_CASE, {"case_id": case_id}).first()
+    row = conn.execute(_LOCK_CASE, {"case_id": case_id}).first()
     return None if row is None else case_ref(row)
 
 
-def load(db: Database, session: Session, case: CaseRef) -> tuple[Any, Mirror]:
+def load(db: Database, conn: Connection, case: CaseRef) -> tuple[Any, Mirror]:
     """The workflow and mirror of a locked case: the live ones if saved at this revision, else from the rows."""
     live = LIVE.take(db, case.id, case.revision)
     if live is not None:
         return live
-    conn = session.connection()
     workflow = engine.load_workflow(conn.scalar(select(Case.state).where(Case.id == case.id)))
     ready = {row.id: OpenTask(row.element_id, row.name, row.lane, row.form, row.created_at) for row in conn.execute(
         select(Task.id, Task.element_id, Task.name, Task.lane, Task.form, Task.created_at)
@@ -108,13 +106,12 @@ def keep(db: Database, case: CaseRef, workflow: Any, mirror: Mirror) -> None:
         LIVE.put(db, case.id, case.revision, workflow, mirror)
 
 
-def sync_case(session: Session, case: CaseRef, workflow: Any, before: Mirror, steps: list[engine.Step],
+def sync_case(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, steps: list[engine.Step],
               timeline: Timeline, scope: StepScope) -> tuple[Mirror, set[str]]:
     """Write the step: its events (after those already on `timeline`), records, tasks, timers and state.
 
     `scope` holds what the step's code computed (deadline details) and recorded (confirmed faults).
     Returns the mirror after the step and the ids of the timers that fired in it; bumps `case.revision`."""
-    conn = session.connection()
     now = timeline.now
     decisions = []
     for step in steps:
@@ -138,8 +135,8 @@ def sync_case(session: Session, case: CaseRef, workflow: Any, before: Mirror, st
     if completed and case.status != "completed":
         timeline.add("completed")
     case.status = "completed" if completed else "running"
-    timeline.write(session, case.id)
-    store_state(session, case, workflow, now)
+    timeline.write(conn, case.id)
+    store_state(conn, case, workflow, now)
     return Mirror(ready, armed), fired
 
 
@@ -148,9 +145,9 @@ _STORE_STATE = update(CASES).where(CASES.c.id == bindparam("b_id"), CASES.c.revi
             updated_at=bindparam("b_now"), revision=bindparam("b_revision") + 1)
 
 
-def store_state(session: Session, case: CaseRef, workflow: Any, now: dt.datetime) -> None:
+def store_state(conn: Connection, case: CaseRef, workflow: Any, now: dt.datetime) -> None:
     """Save the workflow (and the case's status and overdue flag) as the next revision of the locked row."""
-    stored = session.connection().execute(_STORE_STATE, {
+    stored = conn.execute(_STORE_STATE, {
         "b_id": case.id, "b_revision": case.revision, "b_state": engine.dump_workflow(workflow),
         "b_status": case.status, "b_overdue": case.overdue, "b_now": now})
     if stored.rowcount != 1:
@@ -158,7 +155,7 @@ def store_state(session: Session, case: CaseRef, workflow: Any, now: dt.datetime
     case.revision += 1
 
 
-def _sync_tasks(conn: Any, case: CaseRef, workflow: Any, before: Mirror, timeline: Timeline) -> dict[str, OpenTask]:
+def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, timeline: Timeline) -> dict[str, OpenTask]:
     ready: dict[str, OpenTask] = {}
     new = []
     # The engine gives every activation a fresh task id, so a ready task the mirror lacks is new.
@@ -187,7 +184,7 @@ def _sync_tasks(conn: Any, case: CaseRef, workflow: Any, before: Mirror, timelin
 _FIRED_EVENTS = {"deadline": "deadline_passed", "reminder": "deadline_reminder", "period_end": "period_ended"}
 
 
-def _sync_timers(conn: Any, case: CaseRef, workflow: Any, before: Mirror, steps: list[engine.Step],
+def _sync_timers(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, steps: list[engine.Step],
                  timeline: Timeline, computed: dict[str, dict[str, Any]]) -> tuple[dict[str, ArmedTimer], set[str]]:
     now = timeline.now
     armed: dict[str, ArmedTimer] = {}
@@ -245,8 +242,8 @@ def _timer_row(case: CaseRef, task_id: str, timer: ArmedTimer, state: str, now: 
 
 def record_error(db: Database, case_id: int, error: WenzeError, actor: str | None) -> None:
     """Put a failed step on the timeline in its own transaction; the step itself was rolled back."""
-    with db.write() as session:
+    with db.connect_write() as conn:
         timeline = Timeline(clock.now())
         timeline.add("error", error.details.get("element"), actor=actor, message=error.message)
-        timeline.write(session, case_id)
-        session.commit()
+        timeline.write(conn, case_id)
+        conn.commit()

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from . import deadlines, faults, holidays
 
@@ -21,7 +21,7 @@ class StepScope:
 
 
 @contextmanager
-def scope(session: Session, case_id: int | None, process_id: str) -> Iterator[StepScope]:
-    with deadlines.using(lambda: holidays.work_calendar(session)) as computed, \
-            faults.using(session, case_id, process_id) as recorded:
+def scope(conn: Connection, case_id: int | None, process_id: str) -> Iterator[StepScope]:
+    with deadlines.using(lambda: holidays.work_calendar(conn)) as computed, \
+            faults.using(conn, case_id, process_id) as recorded:
         yield StepScope(computed, recorded)

@@ -4,8 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
 from ..store.models import Event
 
@@ -22,7 +21,7 @@ class Timeline:
         self.rows.append({"at": self.now, "kind": kind, "element_id": element_id, "task_id": task_id,
                           "actor": actor, "data": data})
 
-    def write(self, session: Session, case_id: int) -> None:
+    def write(self, conn: Connection, case_id: int) -> None:
         if self.rows:
-            session.connection().execute(insert(Event.__table__), [row | {"case_id": case_id} for row in self.rows])
+            conn.execute(insert(Event.__table__), [row | {"case_id": case_id} for row in self.rows])
             self.rows.clear()

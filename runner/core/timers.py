@@ -53,28 +53,27 @@ def claim(db: Database, owner: str, limit: int = BATCH) -> list[int]:
 
 def fire(db: Database, timer_id: int, owner: str) -> bool:
     """Fire one claimed timer; False if it was no longer ours to fire (fired, cancelled, or lease lost)."""
-    with db.write() as session:
-        conn = session.connection()
+    with db.connect_write() as conn:
         case_id = conn.scalar(select(Timer.case_id).where(Timer.id == timer_id))
-        case = lock_case(session, case_id)
+        case = lock_case(conn, case_id)
         # Read under the case lock: a step that fired or cancelled this timer has committed by now.
         timer = conn.execute(select(Timer.task_id, Timer.state, Timer.lease_owner).where(Timer.id == timer_id)).one()
         if timer.state != "armed" or timer.lease_owner != owner:
             return False
-        versions.load(session, case.version_id, case.content_hash)
-        workflow, before = load(db, session, case)
+        versions.load(conn, case.version_id, case.content_hash)
+        workflow, before = load(db, conn, case)
         timeline = Timeline(clock.now())
         try:
-            with step.scope(session, case.id, case.process_id) as scope:
+            with step.scope(conn, case.id, case.process_id) as scope:
                 steps = engine.advance(workflow)
         except WorkflowException as err:
-            session.rollback()
+            conn.rollback()
             record_error(db, case.id, engine_failure(err), None)
             return False
-        mirror, fired = sync_case(session, case, workflow, before, steps, timeline, scope)
+        mirror, fired = sync_case(conn, case, workflow, before, steps, timeline, scope)
         if timer.task_id in mirror.armed:     # not yet due by the engine's strict comparison: try again later
             conn.execute(update(Timer).where(Timer.id == timer_id).values(lease_owner=None, lease_until=None))
-        session.commit()
+        conn.commit()
         keep(db, case, workflow, mirror)
         return timer.task_id in fired
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -72,8 +72,8 @@ def principal(name: str, roles: list[Any] | None) -> Principal:
     return Principal(name, roles)
 
 
-def get(session: Session, name: str) -> Principal:
-    return principal(name, session.connection().execute(_GET, {"user": name}).scalar())
+def get(conn: Connection, name: str) -> Principal:
+    return principal(name, conn.execute(_GET, {"user": name}).scalar())
 
 
 def require_lane(user: Principal | User, lane: str | None, what: str) -> None:

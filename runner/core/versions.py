@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from . import engine, forms
 from ..store.models import ProcessVersion
@@ -27,14 +26,16 @@ class Version:
 _CACHE: dict[str, Version] = {}
 
 
-def load(session: Session, version_id: int, content_hash: str | None = None) -> Version:
+def load(conn: Connection, version_id: int, content_hash: str | None = None) -> Version:
     """The version with its specs registered in the engine (restored once per process).
 
     A caller that already read the version's content hash (with the case row) passes it and saves a query."""
     if content_hash is None:
-        content_hash = session.scalar(select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
+        content_hash = conn.scalar(select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
     if content_hash not in _CACHE:
-        row = session.get(ProcessVersion, version_id)
+        row = conn.execute(select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.content_hash,
+                                  ProcessVersion.spec, ProcessVersion.forms)
+                           .where(ProcessVersion.id == version_id)).one()
         engine.register_specs(row.content_hash, row.spec)
         validators = {name: forms.compile_schema(schema) for name, schema in row.forms.items()}
         _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
