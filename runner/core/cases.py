@@ -48,6 +48,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
     with db.connect_write() as conn:
         user = users.get(conn, user_name)
         version = latest_version(conn, process_id)
+        data = _json_clean(data)
         workflow = engine.new_workflow(version.content_hash, data)
         start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
         users.require_any_lane(user, version.starters or (start_lane,), f"starting '{process_id}'")
@@ -61,7 +62,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
             process_version_id=version.id, process_id=process_id, status="running", state="", revision=1,
             started_by=user.name, overdue=False, created_at=timeline.now, updated_at=timeline.now)).scalar_one()
         case = CaseRef(case_id, process_id, version.id, version.content_hash, 1, "running", False)
-        timeline.add("started", process_id, actor=user.name, version=version.id, data=_json_clean(data))
+        timeline.add("started", process_id, actor=user.name, version=version.id, data=data)
         mirror, _fired = sync_case(conn, case, workflow, Mirror({}, {}), steps, timeline, scope)
         conn.commit()
         keep(db, case, workflow, mirror)

@@ -86,6 +86,12 @@ def test_invalid_data_names_the_field_and_changes_nothing(mini: Database) -> Non
     assert _counts(mini) == before
 
 
+def test_data_json_cannot_hold_is_refused_and_changes_nothing(mini: Database) -> None:
+    with pytest.raises(InvalidData, match="64-bit"):
+        cases.start_case(mini, "mini", {"tags": [2 ** 70]}, "zonghe")
+    assert _counts(mini) == (0, 0, None)
+
+
 @pytest.mark.parametrize("task_id, user, error", [("no-such-task", "zonghe", NotFound),
                                                    (None, "dangzu", Forbidden), (None, "nobody", NotFound)])
 def test_unknown_task_wrong_role_or_unknown_user_is_refused(mini: Database, task_id, user, error) -> None:
