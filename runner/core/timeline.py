@@ -9,6 +9,9 @@ from sqlalchemy import Connection, insert
 from ..store.models import Event
 
 
+_INSERT = insert(Event.__table__)
+
+
 class Timeline:
     """The events of one step, in order, written with one INSERT (the timeline is append-only)."""
 
@@ -23,5 +26,5 @@ class Timeline:
 
     def write(self, conn: Connection, case_id: int) -> None:
         if self.rows:
-            conn.execute(insert(Event.__table__), [row | {"case_id": case_id} for row in self.rows])
+            conn.execute(_INSERT, [row | {"case_id": case_id} for row in self.rows])
             self.rows.clear()
