@@ -6,13 +6,13 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
-from SpiffWorkflow.task import Task
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 
 from runner.core import clock as clock_module, engine, users
 from runner.core.deploy import deploy, read_sources
@@ -50,7 +50,18 @@ def clock() -> Iterator[clock_module.ManualClock]:
     clock_module.install(previous)
 
 
-_STOCK = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**engine._config, Task: TaskConverter}))
+class _StockSpecRefConverter(engine._SpecRefWorkflowConverter):
+    """The spec-reference document as SpiffWorkflow's own converters build it (no reused task dicts)."""
+
+    def to_dict(self, workflow: Any) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["spec_ref"] = workflow.spec_ref
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+
+_STOCK = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**engine._config, BpmnWorkflow: _StockSpecRefConverter}))
 
 
 @pytest.fixture(autouse=True)
