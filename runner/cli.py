@@ -10,12 +10,13 @@ from typing import Any, Callable
 
 import click
 
-from .core import cases, deploy as deploying, holidays, timers, users
+from .core import cases, deadline_changes, deploy as deploying, timers, users
 from .core.blame import REGULATIONS, blame
-from .core.calendar import UNITS, compute_deadline
+from .core.calendar import UNITS, compute_deadline, work_calendar
 from .core.decisions import evaluate, parse_dmn
 from .core.errors import InvalidData, WenzeError
 from .store.db import Database
+from .store.holidays import year_tables
 from .store.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +159,7 @@ def blame_command(regulation: str, facts: str) -> None:
 def deadline_command(start: str, period: int, unit: str) -> None:
     """Compute a legal deadline (民法典 第二百零一至二百零三条) with the loaded holiday tables."""
     with _db().read() as session:
-        calendar = holidays.work_calendar(session.connection())
+        calendar = work_calendar(year_tables(session.connection()))
     click.echo(json.dumps(compute_deadline(start, period, unit, calendar).to_dict(), ensure_ascii=False))
 
 
@@ -173,7 +174,7 @@ def calendar_group() -> None:
 @_guarded
 def calendar_load(file: Any, user: str) -> None:
     """Load a year's official holiday table (JSON) and recompute provisional deadlines."""
-    _emit(holidays.load_year(_db(), _json_option(file.read(), "file"), user))
+    _emit(deadline_changes.load_year(_db(), _json_option(file.read(), "file"), user))
 
 
 @main.command()
@@ -185,7 +186,7 @@ def calendar_load(file: Any, user: str) -> None:
 @_guarded
 def extend(case_id: int, element_id: str, extra: int, reason: str, user: str) -> None:
     """Extend a soft deadline (the timer ELEMENT_ID of CASE_ID)."""
-    _emit(holidays.extend_deadline(_db(), case_id, element_id, extra, reason, user))
+    _emit(deadline_changes.extend_deadline(_db(), case_id, element_id, extra, reason, user))
 
 
 @main.command("fire-timers")

@@ -10,9 +10,6 @@ from typing import Any, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 
 from runner.core import clock as clock_module, engine, users
 from runner.core.deploy import deploy, read_sources
@@ -50,20 +47,6 @@ def clock() -> Iterator[clock_module.ManualClock]:
     clock_module.install(previous)
 
 
-class _StockSpecRefConverter(engine._SpecRefWorkflowConverter):
-    """The spec-reference document as SpiffWorkflow's own converters build it (no reused task dicts)."""
-
-    def to_dict(self, workflow: Any) -> dict[str, Any]:
-        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
-        dct["spec_ref"] = workflow.spec_ref
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
-
-
-_STOCK = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**engine._config, BpmnWorkflow: _StockSpecRefConverter}))
-
-
 @pytest.fixture(autouse=True)
 def saves_match_the_stock_serializer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every case state the suite saves is checked against SpiffWorkflow's own serialize_json: reusing finished
@@ -72,7 +55,7 @@ def saves_match_the_stock_serializer(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def checked(workflow: object) -> str:
         state = dump(workflow)
-        assert json.loads(state) == json.loads(_STOCK.serialize_json(workflow)), "a save differs from serialize_json"
+        assert json.loads(state) == json.loads(engine.reference_dump(workflow)), "a save differs from serialize_json"
         return state
 
     monkeypatch.setattr(engine, "dump_workflow", checked)

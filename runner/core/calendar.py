@@ -330,3 +330,8 @@ def years_touched(deadline: Deadline) -> set[int]:
     else:
         first = deadline.rolled_from or deadline.last_day
     return set(range(min(first, deadline.last_day).year, deadline.last_day.year + 1))
+
+
+def work_calendar(tables: Mapping[int, Any]) -> WorkCalendar:
+    """The calendar with the year tables an administrator loaded (as stored: {year: table})."""
+    return WorkCalendar({year: parse_holiday_year(table) for year, table in tables.items()})

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, update
-from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy import Connection, bindparam, select, update
 
-from . import clock, engine, forms, step, users, versions
-from .errors import Conflict, InvalidData, NotFound, ScriptError
-from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask, case_ref, keep, load, record_error, sync_case
-from .timeline import Timeline
+from . import engine, forms, users, versions
+from .errors import Conflict, InvalidData, NotFound
+from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
+from .step import case_step
 from ..store.db import Database
 from ..store.models import Case, DecisionRecord, Event, FaultRecord, ProcessVersion, Task, Timer
 
@@ -38,35 +36,18 @@ def latest_version(conn: Connection, process_id: str) -> versions.Version:
     return versions.load(conn, row.id, row.content_hash)
 
 
-def engine_failure(err: WorkflowException) -> ScriptError:
-    task = getattr(err, "task", None)
-    element = task.task_spec.bpmn_id if task is not None else None
-    return ScriptError(f"element '{element}': {err}" if element else str(err), element=element)
-
-
 def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: str) -> dict[str, Any]:
-    with db.connect_write() as conn:
-        user = users.get(conn, user_name)
-        version = latest_version(conn, process_id)
+    with case_step(db, user_name) as step:
+        user = users.get(step.conn, user_name)
+        version = latest_version(step.conn, process_id)
         data = _json_clean(data)
-        workflow = engine.new_workflow(version.content_hash, data)
-        start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
-        users.require_any_lane(user, version.starters or (start_lane,), f"starting '{process_id}'")
-        try:
-            with step.scope(conn, None, process_id) as scope:
-                steps = engine.advance(workflow)
-        except WorkflowException as err:
-            raise engine_failure(err) from None
-        timeline = Timeline(clock.now())
-        case_id = conn.execute(insert(Case.__table__).returning(Case.__table__.c.id).values(
-            process_version_id=version.id, process_id=process_id, status="running", state="", revision=1,
-            started_by=user.name, overdue=False, created_at=timeline.now, updated_at=timeline.now)).scalar_one()
-        case = CaseRef(case_id, process_id, version.id, version.content_hash, 1, "running", False)
-        timeline.add("started", process_id, actor=user.name, version=version.id, data=data)
-        mirror, _fired = sync_case(conn, case, workflow, Mirror({}, {}), steps, timeline, scope)
-        conn.commit()
-        keep(db, case, workflow, mirror)
-        return case_summary(case, mirror)
+        step.start(version, data)
+        users.require_any_lane(user, version.starters or (engine.start_lane(step.workflow),),
+                               f"starting '{process_id}'")
+        step.advance()
+        step.create(user.name)
+        step.timeline.add("started", process_id, actor=user.name, version=version.id, data=data)
+        return case_summary(step.case, step.commit())
 
 
 _TASK_TO_COMPLETE = (
@@ -80,49 +61,34 @@ _CLOSE_TASK = update(Task.__table__).where(Task.__table__.c.id == bindparam("b_i
 
 def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict[str, Any]:
     """Complete a ready user task with validated data; exactly one of two racing completions succeeds."""
-    with db.connect_write() as conn:
+    with case_step(db, user_name) as step:
         # One statement: a racing completion of this task (or a timer firing in the case) waits on these row locks
         # and then reads the rows as committed.
-        task = conn.execute(_TASK_TO_COMPLETE, {"task_id": task_id, "user": user_name}).first()
+        task = step.conn.execute(_TASK_TO_COMPLETE, {"task_id": task_id, "user": user_name}).first()
         if task is None:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         user = users.principal(user_name, task.roles)
-        case = case_ref(task)
+        case = step.adopt(task)
         if task.state != "ready":
             raise Conflict(f"task '{task.name}' is already {task.state}"
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
                            task=task_id, state=task.state)
         users.require_lane(user, task.lane, f"task '{task.name}'")
-        version = versions.load(conn, case.version_id, case.content_hash)
+        step.load()
         if task.form:
-            forms.validate(version.validators[task.form], data)
-        workflow, before = load(db, conn, case)
-        timeline = Timeline(clock.now())
-        try:
-            with step.scope(conn, case.id, case.process_id) as scope:
-                steps = engine.catch_up(workflow, before.earliest_due())   # a deadline that fell due fires first
-                spiff_task = workflow.get_task_from_id(UUID(task_id))
-                if not engine.is_ready(spiff_task):
-                    sync_case(conn, case, workflow, before, steps, timeline, scope)
-                    conn.commit()
-                    raise Conflict(f"task '{task.name}' can no longer be completed: it is "
-                                   f"{engine.state_name(spiff_task).lower()} (a deadline fired first)",
-                                   task=task_id)
-                spiff_task.set_data(**_json_clean(data or {}))  # replace values; never SpiffWorkflow's list merge
-                spiff_task.run()
-                steps += engine.advance(workflow)
-        except WorkflowException as err:
-            conn.rollback()
-            failure = engine_failure(err)
-            record_error(db, case.id, failure, user.name)
-            raise failure from None
-        conn.execute(_CLOSE_TASK, {"b_id": task_id, "b_at": timeline.now, "b_by": user.name})
-        del before.ready[task_id]     # its row is closed above; the step's other rows follow from the mirror
-        timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=_json_clean(data))
-        mirror, _fired = sync_case(conn, case, workflow, before, steps, timeline, scope)
-        conn.commit()
-        keep(db, case, workflow, mirror)
-        return case_summary(case, mirror)
+            forms.validate(step.version.validators[task.form], data)
+        step.catch_up()                     # a deadline that fell due fires first
+        state = step.task_state(task_id)
+        if state != "READY":
+            step.commit()
+            raise Conflict(f"task '{task.name}' can no longer be completed: it is "
+                           f"{(state or 'gone').lower()} (a deadline fired first)", task=task_id)
+        submitted = _json_clean(data or {})
+        step.run_task(task_id, submitted)
+        step.conn.execute(_CLOSE_TASK, {"b_id": task_id, "b_at": step.now, "b_by": user.name})
+        step.close_task(task_id)
+        step.timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=submitted)
+        return case_summary(case, step.commit())
 
 
 def list_tasks(db: Database, lane: str | None = None, user_name: str | None = None) -> list[dict[str, Any]]:
@@ -150,10 +116,10 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         case = session.get(Case, task.case_id)
         version = versions.load(session.connection(), case.process_version_id)
-        spiff_task = engine.find_task(engine.load_workflow(case.state), task_id)
+        data = engine.task_data(engine.load_workflow(case.state), task_id) if task.state == "ready" else None
         view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state}
         view["schema"] = version.forms.get(task.form) if task.form else None
-        view["data"] = _json_clean(spiff_task.data) if spiff_task is not None and task.state == "ready" else None
+        view["data"] = _json_clean(data) if data is not None else None
         return view
 
 

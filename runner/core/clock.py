@@ -1,16 +1,12 @@
 """The one clock of a runner process. Audit timestamps, deadlines and SpiffWorkflow's timers all read it.
 
-SpiffWorkflow's timer code calls `datetime.now(timezone.utc)` on its module-level `datetime` name
-(bpmn/specs/event_definitions/timer.py); replacing that name with a subclass that asks this module is the only
-hook it offers, so the engine's timers follow whatever clock is installed here. Tests move a ManualClock instead
-of sleeping.
+The engine's timers are hooked to `now()` in runner/core/engine/clock_hook.py, so they follow whatever clock is
+installed here. Tests move a ManualClock instead of sleeping.
 """
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Protocol
-
-import SpiffWorkflow.bpmn.specs.event_definitions.timer as _spiff_timer
 
 UTC = _dt.timezone.utc
 
@@ -57,15 +53,3 @@ def install(clock: Clock) -> Clock:
 
 def now() -> _dt.datetime:
     return _current.now()
-
-
-class _EngineDatetime(_dt.datetime):
-    """What SpiffWorkflow's timer module sees as `datetime`: its now() reads the installed clock."""
-
-    @classmethod
-    def now(cls, tz: _dt.tzinfo | None = None) -> _dt.datetime:  # type: ignore[override]
-        current = _current.now()
-        return current.astimezone(tz) if tz else current.astimezone().replace(tzinfo=None)
-
-
-_spiff_timer.datetime = _EngineDatetime

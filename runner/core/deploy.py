@@ -16,13 +16,11 @@ from typing import Any
 from jsonschema.exceptions import SchemaError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser import VALIDATOR
 
 from . import clock, engine, forms, xmlsafe
-from .decision_tasks import WenzeParser
 from .decisions import DecisionTable, parse_dmn
 from .errors import DeployError, ScriptError
+from .functions import FUNCTIONS
 from .sandbox import compile_source
 from ..store.db import Database
 from ..store.models import Artifact, ProcessVersion
@@ -92,29 +90,13 @@ def _load_forms(sources: list[Source]) -> dict[str, Any]:
     return loaded
 
 
-def _expressions(task_spec: Any) -> list[tuple[str, str]]:
-    """(source, mode) of every piece of code a task spec will run."""
-    code: list[tuple[str, str]] = []
-    if getattr(task_spec, "script", None):
-        code.append((task_spec.script, "exec"))
-    extensions = getattr(task_spec, "extensions", None) or {}
-    code += [(extensions[key], "exec") for key in ("preScript", "postScript") if extensions.get(key)]
-    for condition, _target in getattr(task_spec, "cond_task_specs", []):
-        if condition is not None:
-            code.append((condition.args[0], "eval"))
-    definition = getattr(task_spec, "event_definition", None)
-    if getattr(definition, "expression", None):
-        code.append((definition.expression, "eval"))
-    return code
-
-
 def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: dict[str, str],
                    schemas: dict[str, Any]) -> set[str]:
     """Compile every script/condition/timer, check referenced forms exist; return the forms used."""
     used = set()
     for task_spec in engine.iter_task_specs(spec, subs):
-        file = file_of.get(task_spec._wf_spec.name, file_of[process_id])
-        for source, mode in _expressions(task_spec):
+        file = file_of.get(engine.process_of(task_spec), file_of[process_id])
+        for source, mode in engine.code_of(task_spec):
             try:
                 compile_source(source, mode)
             except ScriptError as err:
@@ -126,7 +108,7 @@ def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: di
                 raise DeployError(f"{file}: user task '{task_spec.bpmn_id}' references form '{form}', "
                                   f"which is not in forms/", file=file, element=task_spec.bpmn_id)
             # A case-data key named like a diagram function would hide it from every later script.
-            clash = sorted(set(schemas[form].get("properties", {})) & set(engine.FUNCTIONS))
+            clash = sorted(set(schemas[form].get("properties", {})) & set(FUNCTIONS))
             if clash:
                 raise DeployError(f"{form}: field '{clash[0]}' has the name of a function diagrams call; rename it",
                                   file=form, field=clash[0])
@@ -143,27 +125,18 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
     by_kind = {kind: [s for s in sources if s.kind == kind] for kind in KINDS}
     schemas = _load_forms(by_kind["form"])
     tables, table_file = _load_tables(by_kind["dmn"])
-    parser = WenzeParser(tables, validator=VALIDATOR)
+    diagrams = engine.Diagrams(tables)
     for source in by_kind["bpmn"]:
-        root = xmlsafe.parse(source.content.encode(), source.name)
-        try:
-            parser.add_bpmn_xml(root.getroottree(), filename=source.name)
-        except ValidationException as err:
-            raise _deploy_error(err) from None
-    file_of = {pid: p.filename for pid, p in parser.process_parsers.items()}
-    starters = {pid: _starters(p.node) for pid, p in parser.process_parsers.items()}
+        diagrams.add(xmlsafe.parse(source.content.encode(), source.name), source.name)
+    file_of = diagrams.file_of()
+    starters = {pid: _starters(node) for pid, node in diagrams.process_nodes().items()}
     hashes = {(s.kind, s.name): s.hash for s in sources}
     builds = []
     contents = {(s.kind, s.name): s.content for s in sources}
-    for process_id in sorted(parser.get_process_ids()):
-        parser.used_decisions.clear()
-        try:
-            spec = parser.get_spec(process_id)
-            subs = parser.get_subprocess_specs(process_id)
-        except ValidationException as err:
-            raise _deploy_error(err) from None
+    for process_id in diagrams.process_ids():
+        spec, subs, used_decisions = diagrams.specs(process_id)
         used_forms = _check_process(process_id, spec, subs, file_of, schemas)
-        used_dmn = sorted({table_file[decision] for decision in parser.used_decisions})
+        used_dmn = sorted({table_file[decision] for decision in used_decisions})
         # Called processes may live in other files; embedded sub-processes live in this one.
         files = {f"bpmn/{file_of[pid]}": hashes[("bpmn", file_of[pid])] for pid in [process_id, *subs]
                  if pid in file_of}
@@ -196,13 +169,6 @@ def _load_tables(sources: list[Source]) -> tuple[dict[str, DecisionTable], dict[
                                   f"{table_file[table.id]}", file=source.name, element=table.id)
             tables[table.id], table_file[table.id] = table, source.name
     return tables, table_file
-
-
-def _deploy_error(err: ValidationException) -> DeployError:
-    where = ", ".join(f"{k} {v}" for k, v in (("line", err.line_number), ("element", err.id)) if v)
-    message = str(err).split("\n")[0]
-    return DeployError(f"{err.file_name or '?'}{' (' + where + ')' if where else ''}: {message}",
-                       file=err.file_name or None, line=err.line_number or None, element=err.id or None)
 
 
 def deploy(db: Database, sources: list[Source]) -> list[Deployed]:

@@ -2,27 +2,22 @@
 
 The task and timer rows of a case mirror its workflow: the ready user tasks and the armed timers. A step writes
 only the difference between that mirror before the step and the workflow after it, with SQLAlchemy Core
-statements and no reads; a use case has the "before" mirror from the live-workflow cache, or reads it with the
-state when the case is loaded. The case row's revision is checked and bumped by the same UPDATE that stores the
-state, so a write that raced past the row lock is refused, never merged.
+statements and no reads; the unit of work (runner/core/step.py) has the "before" mirror from the live-workflow
+cache, or reads it with the state when the case is loaded. The case row's revision is checked and bumped by the
+same UPDATE that stores the state, so a write that raced past the row lock is refused, never merged.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from . import clock, deadlines, engine
-from .errors import Conflict, WenzeError
-from .live import LIVE
+from . import deadlines, engine
+from .errors import Conflict
 from .timeline import Timeline
-from ..store.db import Database
 from ..store.models import Case, DecisionRecord, FaultRecord, ProcessVersion, Task, Timer
-
-if TYPE_CHECKING:
-    from .step import StepScope
 
 CASES, TASKS, TIMERS = Case.__table__, Task.__table__, Timer.__table__
 # Statements built once: a step runs each of them, and building one costs as much as running it on SQLite.
@@ -30,6 +25,8 @@ _INSERT_TASKS, _INSERT_TIMERS = insert(TASKS), insert(TIMERS)
 _INSERT_DECISIONS, _INSERT_FAULTS = insert(DecisionRecord.__table__), insert(FaultRecord.__table__)
 _CLOSE_TIMERS = update(TIMERS).where(TIMERS.c.task_id == bindparam("key")).values(
     state=bindparam("state"), fired_at=bindparam("fired_at"), lease_owner=None, lease_until=None)
+_MOVE_TIMERS = update(TIMERS).where(TIMERS.c.task_id == bindparam("key")).values(
+    due_at=bindparam("due_at"), detail=bindparam("detail"))
 
 
 @dataclass(frozen=True)
@@ -90,36 +87,36 @@ def lock_case(conn: Connection, case_id: int) -> CaseRef | None:
     return None if row is None else case_ref(row)
 
 
-def load(db: Database, conn: Connection, case: CaseRef) -> tuple[Any, Mirror]:
-    """The workflow and mirror of a locked case: the live ones if saved at this revision, else from the rows."""
-    live = LIVE.take(db, case.id, case.revision)
-    if live is not None:
-        return live
-    workflow = engine.load_workflow(conn.scalar(select(Case.state).where(Case.id == case.id)))
+def read_mirror(conn: Connection, case_id: int) -> tuple[str, Mirror]:
+    """A locked case's state document and the mirror its rows show (when the live cache has no entry for it)."""
+    state = conn.scalar(select(Case.state).where(Case.id == case_id))
     ready = {row.id: OpenTask(row.element_id, row.name, row.lane, row.form, row.created_at) for row in conn.execute(
         select(Task.id, Task.element_id, Task.name, Task.lane, Task.form, Task.created_at)
-        .where(Task.case_id == case.id, Task.state == "ready").order_by(Task.created_at, Task.id))}
+        .where(Task.case_id == case_id, Task.state == "ready").order_by(Task.created_at, Task.id))}
     armed = {row.task_id: ArmedTimer(row.element_id, row.name, row.due_at, row.detail) for row in conn.execute(
         select(Timer.task_id, Timer.element_id, Timer.name, Timer.due_at, Timer.detail)
-        .where(Timer.case_id == case.id, Timer.state == "armed"))}
-    return workflow, Mirror(ready, armed)
+        .where(Timer.case_id == case_id, Timer.state == "armed"))}
+    return state or "", Mirror(ready, armed)
 
 
-def keep(db: Database, case: CaseRef, workflow: Any, mirror: Mirror) -> None:
-    """After commit: cache the workflow and its mirror for the case's next step (a completed case has none)."""
-    if case.status != "completed":
-        LIVE.put(db, case.id, case.revision, workflow, mirror)
+@dataclass
+class StepOutcome:
+    """What one engine step computed and recorded besides the workflow, to write with the case."""
+
+    steps: list[engine.Step]
+    computed: dict[str, dict[str, Any]]      # due instant (UTC ISO) -> what the deadline function computed
+    faults: list[dict[str, Any]]             # record_fault() calls
+    moved: dict[str, ArmedTimer]             # armed timers re-timed by the use case (extended, recomputed)
 
 
-def sync_case(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, steps: list[engine.Step],
-              timeline: Timeline, scope: StepScope) -> tuple[Mirror, set[str]]:
+def sync_case(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, outcome: StepOutcome,
+              timeline: Timeline) -> tuple[Mirror, set[str]]:
     """Write the step: its events (after those already on `timeline`), records, tasks, timers and state.
 
-    `scope` holds what the step's code computed (deadline details) and recorded (confirmed faults).
     Returns the mirror after the step and the ids of the timers that fired in it; bumps `case.revision`."""
     now = timeline.now
     decisions = []
-    for step in steps:
+    for step in outcome.steps:
         timeline.add(step.kind, step.element_id, step.task_id, **step.data)
         if step.kind == "decision" and "decision_id" in step.data:
             decisions.append({"case_id": case.id, "task_id": step.task_id, "element_id": step.element_id,
@@ -128,15 +125,13 @@ def sync_case(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, st
                               "outputs": {"value": step.data["outputs"]}, "at": now})
     if decisions:
         conn.execute(_INSERT_DECISIONS, decisions)
-    if scope.faults:
-        conn.execute(_INSERT_FAULTS, [{**f, "case_id": case.id, "recorded_at": now}
-                                                     for f in scope.faults])
-    for fault in scope.faults:
+    if outcome.faults:
+        conn.execute(_INSERT_FAULTS, [{**f, "case_id": case.id, "recorded_at": now} for f in outcome.faults])
+    for fault in outcome.faults:
         timeline.add("fault_recorded", **{**fault, "confirmed_on": fault["confirmed_on"].isoformat()})
-    scope.faults.clear()   # a scope spans one step; never insert its records twice
     ready = _sync_tasks(conn, case, workflow, before, timeline)
-    armed, fired = _sync_timers(conn, case, workflow, before, steps, timeline, scope.computed)
-    completed = workflow.is_completed()
+    armed, fired = _sync_timers(conn, case, workflow, before, outcome, timeline)
+    completed = engine.is_completed(workflow)
     if completed and case.status != "completed":
         timeline.add("completed")
     case.status = "completed" if completed else "running"
@@ -165,13 +160,11 @@ def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, 
     new = []
     # The engine gives every activation a fresh task id, so a ready task the mirror lacks is new.
     for task in engine.ready_user_tasks(workflow):
-        task_id = str(task.id)
+        task_id = task.id
         if task_id in before.ready:
             ready[task_id] = before.ready[task_id]
             continue
-        spec = task.task_spec
-        ready[task_id] = opened = OpenTask(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, spec.lane,
-                                           engine.form_of(spec), timeline.now)
+        ready[task_id] = opened = OpenTask(task.element_id, task.name, task.lane, task.form, timeline.now)
         new.append({"id": task_id, "case_id": case.id, "element_id": opened.element_id, "name": opened.name,
                     "lane": opened.lane, "form": opened.form, "state": "ready", "created_at": timeline.now})
     withdrawn = [task_id for task_id in before.ready if task_id not in ready]  # a deadline, a cancelled branch
@@ -189,26 +182,29 @@ def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, 
 _FIRED_EVENTS = {"deadline": "deadline_passed", "reminder": "deadline_reminder", "period_end": "period_ended"}
 
 
-def _sync_timers(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, steps: list[engine.Step],
-                 timeline: Timeline, computed: dict[str, dict[str, Any]]) -> tuple[dict[str, ArmedTimer], set[str]]:
-    now = timeline.now
+def _sync_timers(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, outcome: StepOutcome,
+                 timeline: Timeline) -> tuple[dict[str, ArmedTimer], set[str]]:
+    now, computed = timeline.now, outcome.computed
     armed: dict[str, ArmedTimer] = {}
     new = []
-    for task in engine.waiting_timers(workflow):
-        task_id = str(task.id)
+    moved = []
+    for waiting in engine.waiting_timers(workflow):
+        task_id = waiting.id
+        if task_id in outcome.moved:
+            armed[task_id] = outcome.moved[task_id]
+            moved.append({"key": task_id, "due_at": armed[task_id].due_at, "detail": armed[task_id].detail})
+            continue
         if task_id in before.armed:
             armed[task_id] = before.armed[task_id]
             continue
-        due = engine.timer_due(task)
-        if due is None:
+        if waiting.due is None:
             continue
-        spec = task.task_spec
-        armed[task_id] = timer = ArmedTimer(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, due,
-                                            computed.get(deadlines.key(due), {}))
+        armed[task_id] = timer = ArmedTimer(waiting.element_id, waiting.name, waiting.due,
+                                            computed.get(deadlines.key(waiting.due), {}))
         new.append(_timer_row(case, task_id, timer, "armed", now))
     ended = {task_id: timer for task_id, timer in before.armed.items() if task_id not in armed}
     # A timer already past due when reached fires in the step that reaches it: it never showed as armed.
-    fired_now = {step.task_id: step for step in steps if step.kind == "timer_fired"}
+    fired_now = {step.task_id: step for step in outcome.steps if step.kind == "timer_fired"}
     for task_id, step in fired_now.items():
         if task_id not in before.armed and task_id not in armed and step.data.get("due_at"):
             due = dt.datetime.fromisoformat(step.data["due_at"])
@@ -217,8 +213,7 @@ def _sync_timers(conn: Connection, case: CaseRef, workflow: Any, before: Mirror,
     fired: set[str] = set()
     closed = []
     for task_id, timer in ended.items():
-        task = engine.find_task(workflow, task_id)
-        if task_id in fired_now or (task is not None and engine.state_name(task) == "COMPLETED"):
+        if task_id in fired_now or engine.task_state(workflow, task_id) == "COMPLETED":
             fired.add(task_id)
         state, fired_at = ("fired", now) if task_id in fired else ("cancelled", None)
         if task_id in before.armed:
@@ -233,6 +228,8 @@ def _sync_timers(conn: Connection, case: CaseRef, workflow: Any, before: Mirror,
                          last_day=timer.detail.get("last_day"), soft=timer.detail.get("soft", False))
     if closed:
         conn.execute(_CLOSE_TIMERS, closed)
+    if moved:
+        conn.execute(_MOVE_TIMERS, moved)
     if new:
         conn.execute(_INSERT_TIMERS, [{"fired_at": None, **row} for row in new])
     return armed, fired
@@ -241,12 +238,3 @@ def _sync_timers(conn: Connection, case: CaseRef, workflow: Any, before: Mirror,
 def _timer_row(case: CaseRef, task_id: str, timer: ArmedTimer, state: str, now: dt.datetime) -> dict[str, Any]:
     return {"case_id": case.id, "task_id": task_id, "element_id": timer.element_id, "name": timer.name,
             "due_at": timer.due_at, "state": state, "detail": timer.detail, "created_at": now}
-
-
-def record_error(db: Database, case_id: int, error: WenzeError, actor: str | None) -> None:
-    """Put a failed step on the timeline in its own transaction; the step itself was rolled back."""
-    with db.connect_write() as conn:
-        timeline = Timeline(clock.now())
-        timeline.add("error", error.details.get("element"), actor=actor, message=error.message)
-        timeline.write(conn, case_id)
-        conn.commit()

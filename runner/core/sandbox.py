@@ -1,14 +1,13 @@
-"""The restricted script environment: every script, condition, timer expression and decision cell runs here.
+"""The restricted language of every script, condition, timer expression and decision cell.
 
-SpiffWorkflow's default environment is plain exec/eval with full builtins, and it is not serialized, so the engine
-re-attaches this one after every load (runner/core/engine.py). RestrictedPython refuses names and attributes that
-start with "_" at compile time (no dunder walks); the builtins offered here have no __import__, open, getattr, eval.
+RestrictedPython refuses names and attributes that start with "_" at compile time (no dunder walks); the builtins
+offered here have no __import__, open, getattr, eval. The engine's script environment (runner/core/engine/scripts.py)
+compiles and scopes diagram code with `compile_source` and `scope`; decision cells use `evaluate`.
 """
 from __future__ import annotations
 
 import ast
 import builtins as _builtins
-import copy
 import operator
 from functools import lru_cache
 from typing import Any, Callable, Mapping
@@ -17,7 +16,6 @@ from RestrictedPython import compile_restricted, safe_globals
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence,
                                      safe_builtins, safer_getattr)
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from .errors import ScriptError
 
@@ -87,46 +85,21 @@ def compile_source(source: str, mode: str) -> Any:
                           source=source) from None
 
 
-class RestrictedEnvironment(TaskDataEnvironment):
-    """A TaskDataEnvironment whose evaluate/execute compile with RestrictedPython."""
-
-    def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None) -> None:
-        globals_ = dict(safe_globals)
-        globals_.update(functions or {})
-        super().__init__(globals_)
-
-    def _scope(self, context: Mapping[str, Any], external_context: Mapping[str, Any] | None) -> dict[str, Any]:
-        scope = copy.copy(self.globals)
-        scope.update(external_context or {})
-        scope.update(context)
-        scope.update(_GUARDS)  # last: case data can never replace a guard
-        return scope
-
-    def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        return eval(compile_source(expression, 'eval'), self._scope(context, external_context))
-
-    def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
-        self.check_for_overwrite(context, external_context or {})
-        code = compile_source(script, 'exec')
-        context.update(self._scope({}, external_context))
-        try:
-            exec(code, context)
-        finally:
-            for name in _GUARDS:
-                context.pop(name, None)
-            self._remove_globals_and_functions_from_context(context, external_context)
-        return True
+GUARD_NAMES = frozenset(_GUARDS)
 
 
-def script_engine(functions: Mapping[str, Callable[..., Any]] | None = None) -> PythonScriptEngine:
-    return PythonScriptEngine(environment=RestrictedEnvironment(functions))
+def scope(functions: Mapping[str, Any], *layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The names restricted code sees: safe globals, the diagram functions, then each layer (later ones win), then
+    the guards, last, so case data can never replace a guard."""
+    names = dict(safe_globals)
+    names.update(functions)
+    for layer in layers:
+        names.update(layer or {})
+    names.update(_GUARDS)
+    return names
 
 
 def evaluate(expression: str, context: Mapping[str, Any],
              functions: Mapping[str, Callable[..., Any]] | None = None) -> Any:
     """Evaluate one restricted Python expression outside a workflow (decision cells, `wenze decide`)."""
-    scope = dict(safe_globals)
-    scope.update(functions or {})
-    scope.update(context)
-    scope.update(_GUARDS)
-    return eval(compile_source(expression, 'eval'), scope)
+    return eval(compile_source(expression, 'eval'), scope(functions or {}, context))

@@ -13,12 +13,10 @@ import socket
 from typing import Any
 
 from sqlalchemy import and_, case as sql_case, func, or_, select, update
-from SpiffWorkflow.exceptions import WorkflowException
 
-from . import clock, engine, step, versions
-from .cases import engine_failure
-from .record import keep, load, lock_case, record_error, sync_case
-from .timeline import Timeline
+from . import clock
+from .errors import ScriptError
+from .step import case_step
 from ..store.db import Database
 from ..store.models import Timer
 
@@ -52,30 +50,25 @@ def claim(db: Database, owner: str, limit: int = BATCH) -> list[int]:
 
 
 def fire(db: Database, timer_id: int, owner: str) -> bool:
-    """Fire one claimed timer; False if it was no longer ours to fire (fired, cancelled, or lease lost)."""
-    with db.connect_write() as conn:
-        case_id = conn.scalar(select(Timer.case_id).where(Timer.id == timer_id))
-        case = lock_case(conn, case_id)
-        # Read under the case lock: a step that fired or cancelled this timer has committed by now.
-        timer = conn.execute(select(Timer.task_id, Timer.state, Timer.lease_owner).where(Timer.id == timer_id)).one()
-        if timer.state != "armed" or timer.lease_owner != owner:
-            return False
-        versions.load(conn, case.version_id, case.content_hash)
-        workflow, before = load(db, conn, case)
-        timeline = Timeline(clock.now())
-        try:
-            with step.scope(conn, case.id, case.process_id) as scope:
-                steps = engine.advance(workflow)
-        except WorkflowException as err:
-            conn.rollback()
-            record_error(db, case.id, engine_failure(err), None)
-            return False
-        mirror, fired = sync_case(conn, case, workflow, before, steps, timeline, scope)
-        if timer.task_id in mirror.armed:     # not yet due by the engine's strict comparison: try again later
-            conn.execute(update(Timer).where(Timer.id == timer_id).values(lease_owner=None, lease_until=None))
-        conn.commit()
-        keep(db, case, workflow, mirror)
-        return timer.task_id in fired
+    """Fire one claimed timer; False if it was no longer ours to fire (fired, cancelled, or lease lost) or the
+    case's diagram code failed (the error is on the case's timeline)."""
+    try:
+        with case_step(db) as step:
+            step.lock(step.conn.scalar(select(Timer.case_id).where(Timer.id == timer_id)))
+            # Read under the case lock: a step that fired or cancelled this timer has committed by now.
+            timer = step.conn.execute(select(Timer.task_id, Timer.state, Timer.lease_owner)
+                                      .where(Timer.id == timer_id)).one()
+            if timer.state != "armed" or timer.lease_owner != owner:
+                return False
+            step.load()
+            step.advance()
+            mirror = step.write()
+            if timer.task_id in mirror.armed:     # not yet due by the engine's strict comparison: try again later
+                step.conn.execute(update(Timer).where(Timer.id == timer_id).values(lease_owner=None, lease_until=None))
+            step.commit()
+            return timer.task_id in step.fired
+    except ScriptError:
+        return False
 
 
 def fire_due(db: Database, owner: str | None = None) -> int:

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, session
 
-from ..core import cases, holidays, users
+from ..core import cases, deadline_changes, users
 from ..core.errors import Forbidden, InvalidData
 from ..store.db import Database
 
@@ -98,5 +98,5 @@ def extend_deadline(case_id: int, element_id: str) -> Any:
     body = _body()
     if not isinstance(body.get("by"), int):
         raise InvalidData("field 'by' (a whole number of the deadline's units) is required", field="by")
-    return _woke(jsonify(holidays.extend_deadline(_db(), case_id, element_id, body["by"], str(body.get("reason", "")),
+    return _woke(jsonify(deadline_changes.extend_deadline(_db(), case_id, element_id, body["by"], str(body.get("reason", "")),
                                                   current_user())))

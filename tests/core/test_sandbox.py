@@ -1,16 +1,17 @@
 """Scripts, conditions and timer expressions run restricted; hostile payloads are refused, at deploy and at run."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from runner.core import engine, sandbox
+from runner.core import engine, sandbox, xmlsafe
 from runner.core.deploy import Source, build
+from runner.core.engine.scripts import RestrictedEnvironment
 from runner.core.errors import DeployError, ScriptError
+from runner.core.functions import SCRIPT_ENGINE
 
 TEMPLATE = (Path(__file__).parent.parent / "fixtures" / "hostile.bpmn.template").read_text()
 
@@ -33,13 +34,20 @@ def _xml(script: str, condition: str = "False") -> str:
     return TEMPLATE.replace("PAYLOAD", escaped).replace("CONDITION", condition.replace(">", "&gt;"))
 
 
-def _run_bare(xml: str) -> BpmnWorkflow:
+def _workflow(xml: str) -> Any:
+    """A workflow of the diagram, parsed without deploy's checks (scripts are not compiled in advance)."""
+    diagrams = engine.Diagrams({})
+    diagrams.add(xmlsafe.parse(xml.encode(), "hostile.bpmn"), "hostile.bpmn")
+    spec, subs, _decisions = diagrams.specs("hostile")
+    ref = hashlib.sha256(xml.encode()).hexdigest()
+    engine.register_specs(ref, engine.specs_to_dict(spec, subs, {}))
+    return engine.new_workflow(ref, {}, SCRIPT_ENGINE)
+
+
+def _run_bare(xml: str) -> tuple[Any, list[engine.Step]]:
     """Run the diagram on Wenze's engine without deploy's checks, to prove the runtime refuses on its own."""
-    parser = SpiffBpmnParser()
-    parser.add_bpmn_str(xml.encode())
-    workflow = BpmnWorkflow(parser.get_spec("hostile"), script_engine=engine.ENGINE)
-    engine.advance(workflow)
-    return workflow
+    workflow = _workflow(xml)
+    return workflow, engine.advance(workflow)
 
 
 @pytest.mark.parametrize("payload", SCRIPT_PAYLOADS.values(), ids=SCRIPT_PAYLOADS.keys())
@@ -52,17 +60,18 @@ def test_hostile_script_is_refused_at_deploy_naming_the_element(payload: str) ->
 
 @pytest.mark.parametrize("payload", SCRIPT_PAYLOADS.values(), ids=SCRIPT_PAYLOADS.keys())
 def test_hostile_script_is_refused_at_run_time_too(payload: str) -> None:
-    with pytest.raises(WorkflowTaskException) as refused:
+    with pytest.raises(ScriptError) as refused:
         _run_bare(_xml(payload))
-    assert refused.value.task.task_spec.bpmn_id == "probe"
+    assert refused.value.details["element"] == "probe"
 
 
 def test_hostile_gateway_condition_is_refused_at_deploy_and_at_run() -> None:
     with pytest.raises(DeployError) as refused:
         build([Source("bpmn", "hostile.bpmn", _xml("x = 1", CONDITION_PAYLOAD))])
     assert refused.value.details["element"] == "gw"
-    with pytest.raises(WorkflowTaskException):
+    with pytest.raises(ScriptError) as refused_at_run:
         _run_bare(_xml("x = 1", CONDITION_PAYLOAD))
+    assert refused_at_run.value.details["element"] == "gw"
 
 
 def test_refusal_messages_say_what_was_refused() -> None:
@@ -75,12 +84,12 @@ def test_refusal_messages_say_what_was_refused() -> None:
 
 
 def test_benign_scripts_still_work() -> None:
-    workflow = _run_bare(_xml("total = 0\nfor i in range(4):\n    total += i\nnames = sorted(['b', 'a'])\n"
-                              "label = f'{total}件'", "total > 5"))
-    assert workflow.is_completed()
-    assert workflow.data["total"] == 6 and workflow.data["names"] == ["a", "b"] and workflow.data["label"] == "6件"
-    assert [t.task_spec.bpmn_id for t in workflow.get_tasks() if t.task_spec.bpmn_id == "end_a"
-            and engine.state_name(t) == "COMPLETED"] == ["end_a"]
+    workflow, steps = _run_bare(_xml("total = 0\nfor i in range(4):\n    total += i\nnames = sorted(['b', 'a'])\n"
+                                     "label = f'{total}件'", "total > 5"))
+    assert engine.is_completed(workflow)
+    data = engine.case_data(workflow)
+    assert (data["total"], data["names"], data["label"]) == (6, ["a", "b"], "6件")
+    assert [step.element_id for step in steps if step.kind == "end_event"] == ["end_a"]
 
 
 def test_case_data_cannot_replace_a_guard() -> None:
@@ -88,11 +97,8 @@ def test_case_data_cannot_replace_a_guard() -> None:
 
 
 def test_restricted_engine_is_reattached_after_every_load() -> None:
-    parser = SpiffBpmnParser()
-    parser.add_bpmn_str(_xml("x = 1").encode())
-    spec = parser.get_spec("hostile")
-    engine.register_specs("hostile-test", engine.specs_to_dict(spec, {}, {}))
-    workflow = engine.new_workflow("hostile-test", {})
-    restored = engine.load_workflow(engine.dump_workflow(workflow))
-    assert restored.script_engine is engine.ENGINE
-    assert isinstance(restored.script_engine.environment, sandbox.RestrictedEnvironment)
+    workflow = _workflow(_xml("x = 1"))
+    assert engine.load_workflow(engine.dump_workflow(workflow), SCRIPT_ENGINE).script_engine is SCRIPT_ENGINE
+    # A case loaded only to be read still gets a restricted environment, never SpiffWorkflow's unrestricted one.
+    assert isinstance(engine.load_workflow(engine.dump_workflow(workflow)).script_engine.environment,
+                      RestrictedEnvironment)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from runner.core import cases, holidays, timers
+from runner.core import cases, deadline_changes, timers
 from runner.core.blame import blame, tables_from_sources
 from runner.core.errors import Conflict, Forbidden, InvalidData
 from runner.store.db import Database
@@ -573,8 +573,8 @@ def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day
     assert timer(case, "timer_investigation_reminder", "armed")["due_at"] == utc(at("2026-09-30"))
 
     with pytest.raises(Forbidden):                         # the responsible body (调查组) asks for the extension
-        holidays.extend_deadline(deployed, case_id, "timer_investigation", 10, "需调取外地证据。", "zonghe")
-    extended = holidays.extend_deadline(deployed, case_id, "timer_investigation", 10,
+        deadline_changes.extend_deadline(deployed, case_id, "timer_investigation", 10, "需调取外地证据。", "zonghe")
+    extended = deadline_changes.extend_deadline(deployed, case_id, "timer_investigation", 10,
                                         "需调取外地证据，经局党组同意延长 10 日。", "diaocha")
     assert extended["last_day"] == "2026-10-19"
 
@@ -619,7 +619,7 @@ def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day
     clock.set(at("2026-10-21", 9))
     other = open_case(deployed, "2026-10-20")
     with pytest.raises(Conflict, match="fixed by the regulation"):
-        holidays.extend_deadline(deployed, other, "timer_preliminary_review", 5, "材料较多。", "zonghe")
+        deadline_changes.extend_deadline(deployed, other, "timer_preliminary_review", 5, "材料较多。", "zonghe")
     assert timer(cases.show_case(deployed, other), "timer_preliminary_review")["last_day"] == "2026-10-26"
     assert not events(cases.show_case(deployed, other), "deadline_extended")
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.task_spec import SpiffBpmnTaskConverter
 
-from . import clock
-from .decisions import DecisionTable, evaluate, parse_dmn
+from .. import clock
+from ..decisions import DecisionTable, evaluate, parse_dmn
 
 _TABLES: dict[tuple[str, str], DecisionTable] = {}      # (table hash, decision id) -> table; content-addressed
 
@@ -34,22 +32,6 @@ class DecisionAdapter:
         for key in produced:
             task.data.pop(key, None)   # replace earlier outputs: SpiffWorkflow deep-merges lists into stale ones
         return produced
-
-
-class WenzeParser(SpiffBpmnParser):
-    """SpiffBpmnParser whose business rule tasks use Wenze's decision tables."""
-
-    def __init__(self, tables: dict[str, DecisionTable], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.tables = tables
-        self.used_decisions: set[str] = set()
-
-    def get_engine(self, decision_ref: str, node: Any) -> DecisionAdapter:
-        if decision_ref not in self.tables:
-            raise ValidationException(f'no decision table with id "{decision_ref}" in dmn/ (known: '
-                                      f'{", ".join(sorted(self.tables)) or "none"})', node=node)
-        self.used_decisions.add(decision_ref)
-        return DecisionAdapter(self.tables[decision_ref])
 
 
 class DecisionTaskConverter(SpiffBpmnTaskConverter):

@@ -1,37 +1,29 @@
-"""SpiffWorkflow 3.2 wiring: parser, spec-reference serializer, restricted engine, advance loop, timers.
+"""Saving and restoring cases: SpiffWorkflow's own document, with the spec stored once per process version.
 
-Everything that touches SpiffWorkflow's API lives here, so a version bump is one file's worry
-(see ../shared/notes/spiffworkflow/README.md for the behaviours guarded against below).
+A case's state names its version by content hash (`spec_ref`) instead of embedding the spec; loading re-attaches
+the spec objects restored once per process (`register_specs`). Finished tasks' dicts are converted once, not on
+every save (`_CachingTaskConverter`), and the document is encoded with orjson. `reference_dump` builds the same
+document with SpiffWorkflow's stock converters, for the test suite to compare every save against.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
-import logging
-from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 from uuid import UUID
 
 import orjson
-
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask
 from SpiffWorkflow.task import Task
 
-from . import clock, deadlines, faults
 from .decision_tasks import DecisionTaskConverter, register_tables
-from .sandbox import script_engine
-
-# SpiffWorkflow attaches task data to every state-change log record unless the level is set (notes §6).
-logging.getLogger("spiff").setLevel(logging.WARNING)
+from .scripts import BARE_ENGINE
 
 Specs = tuple[Any, dict[str, Any]]          # (BpmnProcessSpec, {called process id: spec})
 
@@ -128,11 +120,6 @@ def _cached_specs(ref: str) -> Specs:
 
 _SpecRefWorkflowConverter.specs = staticmethod(_cached_specs)  # type: ignore[assignment]
 
-# The functions designers may call from scripts, conditions and timer expressions.
-FUNCTIONS: dict[str, Callable[..., Any]] = {**deadlines.FUNCTIONS, **faults.FUNCTIONS}
-ENGINE = script_engine(FUNCTIONS)
-
-
 def specs_to_dict(spec: Any, subprocess_specs: dict[str, Any], decisions: dict[str, str]) -> dict[str, Any]:
     """A process version's executable content: specs plus the DMN sources its business rule tasks use."""
     return {"spec": _specs_serializer.to_dict(spec),
@@ -150,17 +137,19 @@ def register_specs(ref: str, stored: dict[str, Any]) -> Specs:
     return _SPECS[ref]
 
 
-def new_workflow(ref: str, data: dict[str, Any]) -> BpmnWorkflow:
+def new_workflow(ref: str, data: dict[str, Any], script_engine: PythonScriptEngine) -> BpmnWorkflow:
     spec, subs = _cached_specs(ref)
-    workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
+    workflow = BpmnWorkflow(spec, subs, script_engine=script_engine)
     workflow.spec_ref = ref
     workflow.task_tree.set_data(**json.loads(json.dumps(data)))   # a private copy, JSON-clean
     return workflow
 
 
-def load_workflow(state: str) -> BpmnWorkflow:
+def load_workflow(state: str, script_engine: PythonScriptEngine = BARE_ENGINE) -> BpmnWorkflow:
+    """A saved case. The script engine is not part of the document: without one given here SpiffWorkflow's
+    unrestricted default would come back, so a case read only for display still gets a restricted one."""
     workflow = _instances.deserialize_json(state)
-    workflow.script_engine = ENGINE   # not serialized: without this the unrestricted default comes back
+    workflow.script_engine = script_engine
     return workflow
 
 
@@ -192,159 +181,22 @@ def dump_workflow(workflow: BpmnWorkflow) -> str:
     return orjson.dumps(dct, default=_encode_other, option=_ORJSON).decode()
 
 
-# ---------------------------------------------------------------------------------------------- running
+class _StockSpecRefConverter(_SpecRefWorkflowConverter):
+    """The spec-reference document as SpiffWorkflow's own converters build it (no reused task dicts)."""
 
-@dataclass
-class Step:
-    """Something the engine did on its own, for the case timeline."""
-
-    kind: str
-    element_id: str | None
-    task_id: str | None
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-_STEP_KINDS = {"ScriptTask": "script", "ExclusiveGateway": "gateway", "ParallelGateway": "gateway",
-               "InclusiveGateway": "gateway", "EventBasedGateway": "gateway", "BusinessRuleTask": "decision",
-               "EndEvent": "end_event", "CallActivity": "call_activity", "SubWorkflowTask": "sub_process"}
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["spec_ref"] = workflow.spec_ref
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
 
 
-def _describe(task: Any) -> Step | None:
-    spec = task.task_spec
-    if spec.bpmn_id is None:                      # engine-internal bookkeeping specs
-        return None
-    name = type(spec).__name__
-    data: dict[str, Any] = {"name": spec.bpmn_name or spec.bpmn_id, "type": name}
-    if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
-        data["due_at"] = _due(task, spec.event_definition)
-        data["fired_at"] = clock.now().isoformat()
-        return Step("timer_fired", spec.bpmn_id, str(task.id), data)
-    if name in _STEP_KINDS:
-        if name == "BusinessRuleTask" and "decision" in task.internal_data:
-            data.update(task.internal_data["decision"])
-        return Step(_STEP_KINDS[name], spec.bpmn_id, str(task.id), data)
-    return None
+_stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**_config, BpmnWorkflow: _StockSpecRefConverter}))
 
 
-def advance(workflow: BpmnWorkflow) -> list[Step]:
-    """Run everything automatic, including timers due by the clock; return what ran.
-
-    do_engine_steps() refreshes timers only at its end, which can leave a fired timer READY but unrun; a case is
-    never persisted in that state, or a later user completion would run both paths (notes §3, race C).
-    """
-    steps: list[Step] = []
-
-    def record(task: Any) -> None:
-        step = _describe(task)
-        if step is not None:
-            steps.append(step)
-
-    while True:
-        workflow.refresh_timers()
-        workflow.do_engine_steps(did_complete_task=record)
-        if not _automatic_work_left(workflow):
-            return steps
+def reference_dump(workflow: BpmnWorkflow) -> str:
+    """What SpiffWorkflow's stock serialize_json stores for this case: `dump_workflow` must store the same."""
+    return _stock.serialize_json(workflow)
 
 
-def _automatic_work_left(workflow: BpmnWorkflow) -> bool:
-    """Whether do_engine_steps would find a READY automatic task (in the workflows it runs), by a scan of the task
-    maps: SpiffWorkflow's tree iterator costs ten times as much."""
-    for process in (workflow, *workflow.get_active_subprocesses()):
-        for task in process.tasks.values():
-            if task.state == TaskState.READY and not task.task_spec.manual:
-                return True
-    return False
-
-
-def catch_up(workflow: BpmnWorkflow, earliest_due: dt.datetime | None) -> list[Step]:
-    """Fire what fell due since the case was saved (a saved case has nothing else left to run).
-
-    `earliest_due` is the earliest due instant of the case's armed timers, as their rows record it."""
-    if earliest_due is not None and earliest_due < clock.now():
-        return advance(workflow)
-    return []
-
-
-def ready_user_tasks(workflow: BpmnWorkflow) -> list[Any]:
-    """The READY manual tasks of the case and its sub-processes, in the order they were created (a scan of the
-    task maps, as in _automatic_work_left)."""
-    return [task for process in (workflow, *workflow.subprocesses.values()) for task in process.tasks.values()
-            if task.state == TaskState.READY and task.task_spec.manual]
-
-
-def form_of(task_spec: Any) -> str | None:
-    return (getattr(task_spec, "extensions", None) or {}).get("properties", {}).get("formJsonSchemaFilename")
-
-
-def is_ready(task: Any) -> bool:
-    return task.state == TaskState.READY
-
-
-def state_name(task: Any) -> str:
-    return TaskState.get_name(task.state)
-
-
-def _due(task: Any, definition: TimerEventDefinition) -> str | None:
-    value = definition.details(task).value
-    if value is None or isinstance(value, dict):
-        return None
-    if isinstance(definition, TimeDateEventDefinition):
-        when = TimerEventDefinition.parse_time_or_duration(value)
-    else:
-        when = TimerEventDefinition.get_datetime(value)
-    return when.astimezone(dt.timezone.utc).isoformat()
-
-
-def waiting_timers(workflow: BpmnWorkflow) -> Iterator[Any]:
-    """Every WAITING timer event task of the case."""
-    for task in list(workflow.event_manager.tasks.values()):
-        if isinstance(task.task_spec.event_definition, TimerEventDefinition) and task.state == TaskState.WAITING:
-            yield task
-
-
-def timer_due(task: Any) -> dt.datetime | None:
-    """When a waiting timer fires (stored by the engine when the timer was reached); None for a cycle."""
-    due = _due(task, task.task_spec.event_definition)
-    return None if due is None else dt.datetime.fromisoformat(due)
-
-
-def iter_task_specs(spec: Any, subprocess_specs: dict[str, Any]) -> Iterator[Any]:
-    for process in [spec, *subprocess_specs.values()]:
-        yield from process.task_specs.values()
-
-
-def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The case's current data: the final data when done, else the data the open tasks start from."""
-    if workflow.is_completed():
-        return dict(workflow.data)
-    data: dict[str, Any] = {}
-    last = workflow.last_task
-    if last is not None:
-        data.update(last.data)
-    for task in ready_user_tasks(workflow):
-        data.update(task.data)
-    return data
-
-
-def move_timer(workflow: BpmnWorkflow, task_id: str, due: dt.datetime) -> None:
-    """Re-arm a waiting timeDate timer for a new instant (a recomputed or extended deadline)."""
-    task = workflow.get_task_from_id(UUID(task_id))
-    task.internal_data["event_value"] = due.isoformat()
-
-
-def lane_of_timer(workflow: BpmnWorkflow, task_id: str) -> str | None:
-    """The lane of the activity a boundary timer is attached to (or of the timer itself)."""
-    task = workflow.get_task_from_id(UUID(task_id))
-    if task.task_spec.lane:
-        return task.task_spec.lane
-    # A boundary event's parent is the split that also holds the activity it is attached to.
-    activities = [c for c in task.parent.children if not isinstance(c.task_spec, CatchingEvent)]
-    return activities[0].task_spec.lane if activities else None
-
-
-def find_task(workflow: BpmnWorkflow, task_id: str) -> Any | None:
-    """A task of the workflow or of any of its sub-processes, or None once the engine pruned it."""
-    try:
-        return workflow.get_task_from_id(UUID(task_id))
-    except TaskNotFoundException:
-        return None

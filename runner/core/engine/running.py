@@ -1,0 +1,229 @@
+"""Running a case: the advance loop, completing a user task, and what the runner reads of a workflow.
+
+SpiffWorkflow's exceptions stop here: a failure in diagram code leaves as a ScriptError naming the element
+(notes: ../shared/notes/spiffworkflow/ for the behaviours guarded against below).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
+
+from .. import clock
+from ..errors import ScriptError
+from .parser import form_of
+
+
+@contextmanager
+def failures() -> Iterator[None]:
+    """Turn what SpiffWorkflow raises while running diagram code into a ScriptError naming the element."""
+    try:
+        yield
+    except WorkflowException as err:
+        task = getattr(err, "task", None)
+        element = task.task_spec.bpmn_id if task is not None else None
+        raise ScriptError(f"element '{element}': {err}" if element else str(err), element=element) from None
+
+
+@dataclass
+class Step:
+    """Something the engine did on its own, for the case timeline."""
+
+    kind: str
+    element_id: str | None
+    task_id: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+_STEP_KINDS = {"ScriptTask": "script", "ExclusiveGateway": "gateway", "ParallelGateway": "gateway",
+               "InclusiveGateway": "gateway", "EventBasedGateway": "gateway", "BusinessRuleTask": "decision",
+               "EndEvent": "end_event", "CallActivity": "call_activity", "SubWorkflowTask": "sub_process"}
+
+
+def _describe(task: Any) -> Step | None:
+    spec = task.task_spec
+    if spec.bpmn_id is None:                      # engine-internal bookkeeping specs
+        return None
+    name = type(spec).__name__
+    data: dict[str, Any] = {"name": spec.bpmn_name or spec.bpmn_id, "type": name}
+    if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+        data["due_at"] = _due(task, spec.event_definition)
+        data["fired_at"] = clock.now().isoformat()
+        return Step("timer_fired", spec.bpmn_id, str(task.id), data)
+    if name in _STEP_KINDS:
+        if name == "BusinessRuleTask" and "decision" in task.internal_data:
+            data.update(task.internal_data["decision"])
+        return Step(_STEP_KINDS[name], spec.bpmn_id, str(task.id), data)
+    return None
+
+
+def advance(workflow: BpmnWorkflow) -> list[Step]:
+    """Run everything automatic, including timers due by the clock; return what ran (ScriptError on a failure).
+
+    do_engine_steps() refreshes timers only at its end, which can leave a fired timer READY but unrun; a case is
+    never persisted in that state, or a later user completion would run both paths (notes §3, race C).
+    """
+    steps: list[Step] = []
+
+    def record(task: Any) -> None:
+        step = _describe(task)
+        if step is not None:
+            steps.append(step)
+
+    with failures():
+        while True:
+            workflow.refresh_timers()
+            workflow.do_engine_steps(did_complete_task=record)
+            if not _automatic_work_left(workflow):
+                return steps
+
+
+def _automatic_work_left(workflow: BpmnWorkflow) -> bool:
+    """Whether do_engine_steps would find a READY automatic task (in the workflows it runs), by a scan of the task
+    maps: SpiffWorkflow's tree iterator costs ten times as much."""
+    for process in (workflow, *workflow.get_active_subprocesses()):
+        for task in process.tasks.values():
+            if task.state == TaskState.READY and not task.task_spec.manual:
+                return True
+    return False
+
+
+def catch_up(workflow: BpmnWorkflow, earliest_due: dt.datetime | None) -> list[Step]:
+    """Fire what fell due since the case was saved (a saved case has nothing else left to run).
+
+    `earliest_due` is the earliest due instant of the case's armed timers, as their rows record it."""
+    if earliest_due is not None and earliest_due < clock.now():
+        return advance(workflow)
+    return []
+
+
+def run_task(workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None:
+    """Complete a ready user task with `data`, whose values replace the task's (never SpiffWorkflow's list merge)."""
+    task = workflow.get_task_from_id(UUID(task_id))
+    with failures():
+        task.set_data(**data)
+        task.run()
+
+
+@dataclass(frozen=True)
+class UserTask:
+    """A ready user task as the runner's rows record it."""
+
+    id: str
+    element_id: str
+    name: str
+    lane: str | None
+    form: str | None
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """A waiting timer event as the runner's rows record it; `due` is None for a cycle (never armed as a row)."""
+
+    id: str
+    element_id: str
+    name: str
+    due: dt.datetime | None
+
+
+def _ready_manual(workflow: BpmnWorkflow) -> list[Any]:
+    """The READY manual tasks of the case and its sub-processes, in the order they were created (a scan of the
+    task maps, as in _automatic_work_left)."""
+    return [task for process in (workflow, *workflow.subprocesses.values()) for task in process.tasks.values()
+            if task.state == TaskState.READY and task.task_spec.manual]
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list[UserTask]:
+    return [UserTask(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                     task.task_spec.lane, form_of(task.task_spec)) for task in _ready_manual(workflow)]
+
+
+def task_state(workflow: BpmnWorkflow, task_id: str) -> str | None:
+    """The engine's state name of a task (READY, COMPLETED, CANCELLED …), None once the engine pruned it."""
+    task = _find(workflow, task_id)
+    return None if task is None else str(TaskState.get_name(task.state))
+
+
+def task_data(workflow: BpmnWorkflow, task_id: str) -> dict[str, Any] | None:
+    """The data a task starts from (or ended with), None once the engine pruned it."""
+    task = _find(workflow, task_id)
+    return None if task is None else dict(task.data)
+
+
+def _due(task: Any, definition: TimerEventDefinition) -> str | None:
+    value = definition.details(task).value
+    if value is None or isinstance(value, dict):
+        return None
+    if isinstance(definition, TimeDateEventDefinition):
+        when = TimerEventDefinition.parse_time_or_duration(value)
+    else:
+        when = TimerEventDefinition.get_datetime(value)
+    return when.astimezone(dt.timezone.utc).isoformat()
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
+    """Every WAITING timer event of the case, with the instant the engine stored when the timer was reached."""
+    timers = []
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        if isinstance(definition, TimerEventDefinition) and task.state == TaskState.WAITING:
+            due = _due(task, definition)
+            spec = task.task_spec
+            timers.append(WaitingTimer(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
+                                       None if due is None else dt.datetime.fromisoformat(due)))
+    return timers
+
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The case's current data: the final data when done, else the data the open tasks start from."""
+    if workflow.is_completed():
+        return dict(workflow.data)
+    data: dict[str, Any] = {}
+    last = workflow.last_task
+    if last is not None:
+        data.update(last.data)
+    for task in _ready_manual(workflow):
+        data.update(task.data)
+    return data
+
+
+def move_timer(workflow: BpmnWorkflow, task_id: str, due: dt.datetime) -> None:
+    """Re-arm a waiting timeDate timer for a new instant (a recomputed or extended deadline)."""
+    task = workflow.get_task_from_id(UUID(task_id))
+    task.internal_data["event_value"] = due.isoformat()   # where TimerEventDefinition keeps the armed instant
+
+
+def lane_of_timer(workflow: BpmnWorkflow, task_id: str) -> str | None:
+    """The lane of the activity a boundary timer is attached to (or of the timer itself)."""
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task.task_spec.lane:
+        return str(task.task_spec.lane)
+    # A boundary event's parent is the split that also holds the activity it is attached to.
+    activities = [c for c in task.parent.children if not isinstance(c.task_spec, CatchingEvent)]
+    return activities[0].task_spec.lane if activities else None
+
+
+def start_lane(workflow: BpmnWorkflow) -> str | None:
+    """The lane of the process's start event (who opens a case unless the process names its starters)."""
+    outputs = workflow.spec.start.outputs
+    return outputs[0].lane if outputs else None
+
+
+def is_completed(workflow: BpmnWorkflow) -> bool:
+    return bool(workflow.is_completed())
+
+
+def _find(workflow: BpmnWorkflow, task_id: str) -> Any | None:
+    """A task of the workflow or of any of its sub-processes, or None once the engine pruned it."""
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        return None
