@@ -29,9 +29,8 @@ from SpiffWorkflow import TaskState  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment  # noqa: E402
 
-from runner.core import cases, clock, deadlines, engine, timers, users  # noqa: E402
+from runner.core import cases, clock, deadlines, engine, timers, users, xmlsafe  # noqa: E402
 from runner.core.blame import tables_from_sources  # noqa: E402
-from runner.core.decision_tasks import WenzeParser  # noqa: E402
 from runner.core.deploy import build, deploy, read_sources  # noqa: E402
 from runner.store.db import Database  # noqa: E402
 from runner.store.migrate import upgrade  # noqa: E402
@@ -132,11 +131,11 @@ def throughput(n: int, url: str | None, folder: Path) -> None:
     forms = next(b.forms for b in build(read_sources(ROOT)) if b.process_id == PROCESS)
     sources = read_sources(ROOT)
     tables = tables_from_sources((s.name, s.content) for s in sources if s.kind == "dmn")
-    parser = WenzeParser(tables, validator=None)     # SpiffWorkflow cannot evaluate FEEL tables itself
+    diagrams = engine.Diagrams(tables)     # Wenze's decision tables: SpiffWorkflow cannot evaluate FEEL tables itself
     for source in sources:
         if source.kind == "bpmn":
-            parser.add_bpmn_str(source.content.encode(), filename=source.name)
-    spec, subs = parser.get_spec(PROCESS), parser.get_subprocess_specs(PROCESS)
+            diagrams.add(xmlsafe.parse(source.content.encode(), source.name), source.name)
+    spec, subs, _decisions = diagrams.specs(PROCESS)
     run_case(db, forms)                                       # warm caches, as a running server would be
     bare_case(spec, subs, forms)
     # Interleaved rounds, so that a noisy neighbour slows both sides alike.

@@ -197,10 +197,11 @@ def _sync_timers(conn: Connection, case: CaseRef, workflow: Any, before: Mirror,
         if task_id in before.armed:
             armed[task_id] = before.armed[task_id]
             continue
-        if waiting.due is None:
+        due = waiting.due()
+        if due is None:
             continue
-        armed[task_id] = timer = ArmedTimer(waiting.element_id, waiting.name, waiting.due,
-                                            computed.get(deadlines.key(waiting.due), {}))
+        armed[task_id] = timer = ArmedTimer(waiting.element_id, waiting.name, due,
+                                            computed.get(deadlines.key(due), {}))
         new.append(_timer_row(case, task_id, timer, "armed", now))
     ended = {task_id: timer for task_id, timer in before.armed.items() if task_id not in armed}
     # A timer already past due when reached fires in the step that reaches it: it never showed as armed.

@@ -113,25 +113,47 @@ def run_task(workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None
         task.run()
 
 
-@dataclass(frozen=True)
-class UserTask:
-    """A ready user task as the runner's rows record it."""
+class _TaskView:
+    """What the runner's rows record of an engine task. Read lazily: a step reads only tasks it has not seen."""
 
-    id: str
-    element_id: str
-    name: str
-    lane: str | None
-    form: str | None
+    __slots__ = ("_task", "id")
+
+    def __init__(self, task: Any) -> None:
+        self._task = task
+        self.id = str(task.id)
+
+    @property
+    def element_id(self) -> str:
+        return str(self._task.task_spec.bpmn_id)
+
+    @property
+    def name(self) -> str:
+        return str(self._task.task_spec.bpmn_name or self._task.task_spec.bpmn_id)
 
 
-@dataclass(frozen=True)
-class WaitingTimer:
-    """A waiting timer event as the runner's rows record it; `due` is None for a cycle (never armed as a row)."""
+class UserTask(_TaskView):
+    """A ready user task."""
 
-    id: str
-    element_id: str
-    name: str
-    due: dt.datetime | None
+    __slots__ = ()
+
+    @property
+    def lane(self) -> str | None:
+        return self._task.task_spec.lane  # type: ignore[no-any-return]
+
+    @property
+    def form(self) -> str | None:
+        return form_of(self._task.task_spec)
+
+
+class WaitingTimer(_TaskView):
+    """A waiting timer event."""
+
+    __slots__ = ()
+
+    def due(self) -> dt.datetime | None:
+        """When the timer fires (the engine stored it when the timer was reached); None for a cycle."""
+        due = _due(self._task, self._task.task_spec.event_definition)
+        return None if due is None else dt.datetime.fromisoformat(due)
 
 
 def _ready_manual(workflow: BpmnWorkflow) -> list[Any]:
@@ -142,8 +164,7 @@ def _ready_manual(workflow: BpmnWorkflow) -> list[Any]:
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> list[UserTask]:
-    return [UserTask(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                     task.task_spec.lane, form_of(task.task_spec)) for task in _ready_manual(workflow)]
+    return [UserTask(task) for task in _ready_manual(workflow)]
 
 
 def task_state(workflow: BpmnWorkflow, task_id: str) -> str | None:
@@ -170,16 +191,9 @@ def _due(task: Any, definition: TimerEventDefinition) -> str | None:
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
-    """Every WAITING timer event of the case, with the instant the engine stored when the timer was reached."""
-    timers = []
-    for task in list(workflow.event_manager.tasks.values()):
-        definition = task.task_spec.event_definition
-        if isinstance(definition, TimerEventDefinition) and task.state == TaskState.WAITING:
-            due = _due(task, definition)
-            spec = task.task_spec
-            timers.append(WaitingTimer(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
-                                       None if due is None else dt.datetime.fromisoformat(due)))
-    return timers
+    """Every WAITING timer event of the case."""
+    return [WaitingTimer(task) for task in list(workflow.event_manager.tasks.values())
+            if isinstance(task.task_spec.event_definition, TimerEventDefinition) and task.state == TaskState.WAITING]
 
 
 def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
