@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from typing import Any, Callable, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -20,14 +21,35 @@ SWEEP_SECONDS = 30
 SLACK = dt.timedelta(milliseconds=5)     # the engine fires only when due < now
 
 
+class _Job(Protocol):
+    @property
+    def next_run_time(self) -> dt.datetime | None: ...
+
+
+class _Scheduler(Protocol):
+    """The part of APScheduler 3's BackgroundScheduler used here (APScheduler 3 ships no type information)."""
+
+    @property
+    def running(self) -> bool: ...
+
+    def start(self) -> None: ...
+
+    def shutdown(self, wait: bool = True) -> None: ...
+
+    def add_job(self, func: Callable[[], None], trigger: str, *, id: str, replace_existing: bool = False,
+                **trigger_args: Any) -> _Job: ...
+
+    def get_job(self, job_id: str) -> _Job | None: ...
+
+
 class TimerScheduler:
     def __init__(self, db: Database, sweep_seconds: float = SWEEP_SECONDS) -> None:
         self.db = db
         self.owner = timers.owner_name()
         self.fired = 0
         self._lock = threading.Lock()
-        self._scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
-                                                                            "misfire_grace_time": None})
+        self._scheduler: _Scheduler = BackgroundScheduler(
+            timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self._scheduler.add_job(self.sweep, "interval", seconds=sweep_seconds, id="sweep")
 
     def start(self) -> None:

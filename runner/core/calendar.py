@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeGuard
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from .errors import InvalidData
+from .errors import FieldError, InvalidData
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UNITS = ("calendar_days", "working_days", "months")
@@ -33,10 +33,16 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNNAMED_HOLIDAY = "法定休假日"
 
 
-def _invalid(errors: list[dict[str, str]], what: str) -> InvalidData:
+def _invalid(errors: list[FieldError], what: str) -> InvalidData:
     first = errors[0]
     where = f" at {first['path']}" if first["path"] else ""
     return InvalidData(f"{what}: {first['message']}{where}", errors=errors)
+
+
+def _whole_number(value: object) -> TypeGuard[int]:
+    """An int but not a bool. Periods and years also arrive from diagrams' timer expressions and uploaded
+    tables, where any value can stand, so the annotations alone do not guarantee it."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # --------------------------------------------------------------------------------------------------- year tables
@@ -57,7 +63,7 @@ class HolidayYear:
     holidays: tuple[tuple[str, tuple[date, ...]], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        errors = []
+        errors: list[FieldError] = []
         if any(d.year != self.year for d in self.rest_days):
             errors.append({"path": "rest_days", "message": f"contains a day outside {self.year}"})
         if any(d.year != self.year or d.weekday() < 5 for d in self.workdays):
@@ -88,7 +94,7 @@ def parse_holiday_year(obj: Any) -> HolidayYear:
     Format: {"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知",
              "holidays": [{"name": "元旦", "days": ["2027-01-01"]}], "workdays": ["2027-02-06"]}
     """
-    errors: list[dict[str, str]] = []
+    errors: list[FieldError] = []
 
     def err(path: str, message: str) -> None:
         errors.append({"path": path, "message": message})
@@ -102,12 +108,12 @@ def parse_holiday_year(obj: Any) -> HolidayYear:
         if key not in ("year", "source", "holidays", "workdays"):
             err(str(key), "unknown field")
 
-    year = obj.get("year")
-    if "year" in obj and (not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9998):
+    raw_year, raw_source = obj.get("year"), obj.get("source")
+    year = raw_year if _whole_number(raw_year) and 1 <= raw_year <= 9998 else None
+    if "year" in obj and year is None:
         err("year", "must be an integer year")
-        year = None
-    source = obj.get("source")
-    if "source" in obj and (not isinstance(source, str) or not source.strip()):
+    source = raw_source if isinstance(raw_source, str) and raw_source.strip() else None
+    if "source" in obj and source is None:
         err("source", "must be a non-empty string (the title of the notice)")
 
     seen: dict[date, str] = {}
@@ -169,6 +175,7 @@ def parse_holiday_year(obj: Any) -> HolidayYear:
 
     if errors:
         raise _invalid(errors, "invalid holiday table")
+    assert year is not None and source is not None  # a missing or invalid year or source is an error above
     return HolidayYear(year=year, rest_days=frozenset(d for _, ds in blocks for d in ds),
                        workdays=frozenset(workdays), source=source, holidays=tuple(blocks))
 
@@ -185,8 +192,8 @@ class WorkCalendar:
 
     def __init__(self, loaded: Mapping[int, HolidayYear] | None = None) -> None:
         loaded = dict(loaded or {})
-        wrong = [{"path": f"loaded[{k}]", "message": f"holds the table of {v.year}"}
-                 for k, v in loaded.items() if v.year != k]
+        wrong: list[FieldError] = [{"path": f"loaded[{k}]", "message": f"holds the table of {v.year}"}
+                                   for k, v in loaded.items() if v.year != k]
         if wrong:
             raise _invalid(wrong, "holiday tables filed under the wrong year")
         self.loaded: Mapping[int, HolidayYear] = MappingProxyType(loaded)
@@ -256,10 +263,10 @@ def _add_months(d: date, months: int) -> date:
 
 def compute_deadline(start: date | datetime | str, period: int, unit: str, calendar: WorkCalendar) -> Deadline:
     """The last day and due instant of a period of `period` `unit`s beginning on `start`."""
-    errors = []
+    errors: list[FieldError] = []
     if unit not in UNITS:
         errors.append({"path": "unit", "message": f"must be one of {', '.join(UNITS)}"})
-    if not isinstance(period, int) or isinstance(period, bool) or not 0 <= period <= MAX_PERIOD:
+    if not _whole_number(period) or not 0 <= period <= MAX_PERIOD:
         errors.append({"path": "period", "message": f"must be an integer from 0 to {MAX_PERIOD}"})
     if errors:
         raise _invalid(errors, "invalid deadline")
@@ -309,7 +316,7 @@ def reminder_at(deadline: Deadline, working_days_before: int, calendar: WorkCale
     Never earlier than the first counted day of the period (the day after the start, 第二百零一条): a reminder
     on or before the start day would fire before the event that started the period.
     """
-    if not isinstance(working_days_before, int) or isinstance(working_days_before, bool) or working_days_before < 0:
+    if not _whole_number(working_days_before) or working_days_before < 0:
         raise InvalidData("working_days_before must be a non-negative integer",
                           errors=[{"path": "working_days_before", "message": "must be a non-negative integer"}])
     floor = deadline.start + _ONE_DAY

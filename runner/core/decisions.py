@@ -20,14 +20,14 @@ values) instead of one-key dicts. Values are plain Python: numbers are int or fl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypedDict
 
 from . import feel
 from .dmn_xml import DecisionTable, InputClause, OutputClause, Rule, parse_dmn
 from .errors import ScriptError
 
-__all__ = ['DecisionError', 'DecisionResult', 'DecisionTable', 'InputClause', 'OutputClause', 'Rule', 'evaluate',
-           'parse_dmn']
+__all__ = ['DecisionError', 'DecisionResult', 'DecisionTable', 'InputClause', 'MatchedRule', 'OutputClause', 'Rule',
+           'evaluate', 'parse_dmn']
 
 Functions = Mapping[str, Callable[..., Any]]
 
@@ -38,12 +38,20 @@ class DecisionError(ScriptError):
     code = "decision_error"
 
 
+class MatchedRule(TypedDict):
+    """A rule that makes up a decision's result, as audit records and `wenze decide` show it."""
+
+    id: str
+    row: int  # 1-based, as the designer sees it
+    annotation: str | None
+
+
 @dataclass(frozen=True)
 class DecisionResult:
     decision_id: str
     table_hash: str
     inputs: dict[str, Any]  # input label (or expression) → evaluated value
-    matched_rules: list[dict[str, Any]]  # {"id", "row", "annotation"} of the rules that make up the result
+    matched_rules: list[MatchedRule]
     outputs: Any  # see the module docstring
     output_names: tuple[str, ...] = field(default=(), repr=False)
     aggregated: bool = field(default=False, repr=False)

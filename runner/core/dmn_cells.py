@@ -58,6 +58,9 @@ class Cell:
         return feel.from_python(self._python(context, functions, {}))
 
     def _python(self, context: Mapping[str, Any], functions: Functions | None, extra: dict[str, Any]) -> Any:
+        source = self.python_source
+        if source is None:  # compile_cell gives every input entry FEEL or Python code; only a hand-made Cell has none
+            raise ScriptError("the cell has no code to run", source=self.text)
         functions = functions or {}
         # FEEL reads a missing name as null; give Python the same rule instead of a NameError.
         scope = {name: None for name in self.python_names
@@ -65,7 +68,7 @@ class Cell:
         scope.update(context)
         scope.update(extra)
         try:
-            return sandbox.evaluate(self.python_source, scope, functions)
+            return sandbox.evaluate(source, scope, functions)
         except ScriptError:
             raise
         except Exception as err:  # noqa: BLE001 - any failure of designer code is a script error

@@ -164,7 +164,7 @@ class _TableReader:
         text = _text(expr_el)
         label = el.get('label') or None
         column = label or text or f'input {index}'
-        if not (text or '').strip():
+        if expr_el is None or text is None or not text.strip():
             raise self.fail(f"input column {column!r} has no input expression", el, column=column)
         compiled = self.cell(text, 'expression', f"input column {column!r}, input expression", el, column=column)
         return InputClause(el.get('id') or f'input{index}', label, text.strip(), expr_el.get('typeRef'), compiled)

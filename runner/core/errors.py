@@ -1,6 +1,18 @@
 """The errors a user of Wenze can see. Each names what was wrong and where, and maps to one HTTP status."""
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
+
+class FieldError(TypedDict):
+    """One entry of InvalidData's `errors`: the offending field's path and what is wrong with it; a form's
+    violations also name the field's title and, for an exclusion rule, the rule's own wording (`reason`)."""
+
+    path: str
+    message: str
+    title: NotRequired[str]
+    reason: NotRequired[str]
+
 
 class WenzeError(Exception):
     """Base class: `code` is a stable machine-readable key, `status` the HTTP status the web shell answers with."""
@@ -13,7 +25,7 @@ class WenzeError(Exception):
         self.message = message
         self.details = {k: v for k, v in details.items() if v is not None}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"error": self.code, "message": self.message, **self.details}
 
 
@@ -35,10 +47,13 @@ class Forbidden(WenzeError):
 
 
 class InvalidData(WenzeError):
-    """Submitted data violates its schema; `errors` lists {path, message} per violated field."""
+    """Submitted data violates its schema; `errors` lists a FieldError per violated field."""
 
     code = "invalid_data"
     status = 422
+
+    def __init__(self, message: str, *, errors: list[FieldError] | None = None, **details: object) -> None:
+        super().__init__(message, errors=errors, **details)
 
 
 class DeployError(WenzeError):

@@ -25,7 +25,7 @@ from decimal import Context, Decimal, DecimalException, DivisionByZero, InvalidO
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
-from lark import Lark, Token, Tree
+from lark import Lark, ParseTree, Token
 from lark.exceptions import LarkError, UnexpectedInput
 
 from .errors import ScriptError
@@ -96,7 +96,8 @@ def to_python(value: Any) -> Any:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return None
-        return int(value) if value.as_tuple().exponent >= 0 else float(value)
+        exponent = value.as_tuple().exponent  # an int for a finite Decimal ('n', 'N', 'F' mark NaN and infinity)
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
     if isinstance(value, list):
         return [to_python(v) for v in value]
     if isinstance(value, Mapping):
@@ -119,7 +120,8 @@ def _kind(v: Any) -> str:
 
 
 _ORDERED = {'number', 'string', 'datetime', 'date', 'time', 'duration'}
-_ORDER_OPS = {'<': operator.lt, '<=': operator.le, '>': operator.gt, '>=': operator.ge}
+_ORDER_OPS: dict[str, Callable[[Any, Any], bool]] = {'<': operator.lt, '<=': operator.le, '>': operator.gt,
+                                                     '>=': operator.ge}
 
 
 def feel_equal(a: Any, b: Any) -> bool | None:
@@ -317,12 +319,15 @@ class _Compiler:
         self.calls: set[str] = set()
         self.uses_input = False
 
-    def compile(self, node: Tree | Token) -> Fn:
-        return getattr(self, '_' + node.data)(*node.children)
+    def compile(self, node: ParseTree) -> Fn:
+        # Only trees are compiled: the grammar aliases every terminal that is a value (NUMBER -> number, ...).
+        compile_node: Callable[..., Fn] = getattr(self, '_' + node.data)
+        return compile_node(*node.children)
 
     @staticmethod
-    def _name(*words: Token) -> str:
-        return ' '.join(str(w) for w in words)
+    def _name(name: ParseTree) -> str:
+        """The words of a `name` node (one or more NAME tokens), joined by single spaces."""
+        return ' '.join(str(w) for w in name.children)
 
     def _number(self, tok: Token) -> Fn:
         value = Decimal(str(tok))
@@ -345,21 +350,21 @@ class _Compiler:
         self.uses_input = True
         return lambda env: env.input
 
-    def _var(self, name: Tree) -> Fn:
-        key = self._name(*name.children)
+    def _var(self, name: ParseTree) -> Fn:
+        key = self._name(name)
         self.names.add(key)
         return lambda env: from_python(env.context.get(key))
 
-    def _path(self, base: Tree, name: Tree) -> Fn:
-        get, key = self.compile(base), self._name(*name.children)
+    def _path(self, base: ParseTree, name: ParseTree) -> Fn:
+        get, key = self.compile(base), self._name(name)
         return lambda env: _member(get(env), key)
 
-    def _list(self, *items: Tree | None) -> Fn:
+    def _list(self, *items: ParseTree | None) -> Fn:
         parts = [self.compile(i) for i in items if i is not None]
         return lambda env: [p(env) for p in parts]
 
-    def _call(self, name: Tree, *args: Tree | None) -> Fn:
-        fname = self._name(*name.children)
+    def _call(self, name: ParseTree, *args: ParseTree | None) -> Fn:
+        fname = self._name(name)
         self.calls.add(fname)
         parts = [self.compile(a) for a in args if a is not None]
         builtin = BUILTINS.get(fname)
@@ -374,7 +379,7 @@ class _Compiler:
             return from_python(host(*(to_python(v) for v in values)))
         return call
 
-    def _not_(self, arg: Tree) -> Fn:
+    def _not_(self, arg: ParseTree) -> Fn:
         get = self.compile(arg)
 
         def negate(env: _Env) -> Any:
@@ -382,28 +387,28 @@ class _Compiler:
             return (not value) if isinstance(value, bool) else None
         return negate
 
-    def _binary(self, fn: Callable[[Any, Any], Any], left: Tree, right: Tree) -> Fn:
+    def _binary(self, fn: Callable[[Any, Any], Any], left: ParseTree, right: ParseTree) -> Fn:
         a, b = self.compile(left), self.compile(right)
         return lambda env: fn(a(env), b(env))
 
-    def _and_(self, left: Tree, right: Tree) -> Fn:
+    def _and_(self, left: ParseTree, right: ParseTree) -> Fn:
         a, b = self.compile(left), self.compile(right)
         return lambda env: (lambda x: False if x is False else _and(x, b(env)))(a(env))
 
-    def _or_(self, left: Tree, right: Tree) -> Fn:
+    def _or_(self, left: ParseTree, right: ParseTree) -> Fn:
         a, b = self.compile(left), self.compile(right)
         return lambda env: (lambda x: True if x is True else _or(x, b(env)))(a(env))
 
-    def _compare(self, left: Tree, op: Token, right: Tree) -> Fn:
+    def _compare(self, left: ParseTree, op: Token, right: ParseTree) -> Fn:
         return self._binary(lambda x, y: compare(str(op), x, y), left, right)
 
-    def _neg(self, arg: Tree) -> Fn:
+    def _neg(self, arg: ParseTree) -> Fn:
         get = self.compile(arg)
         return lambda env: _neg(get(env))
 
     # --- unary tests: each returns True / False / None (null: no match)
 
-    def _positive_tests(self, *tests: Tree) -> Fn:
+    def _positive_tests(self, *tests: ParseTree) -> Fn:
         parts = [self.compile(t) for t in tests]
 
         def any_of(env: _Env) -> bool | None:
@@ -411,16 +416,16 @@ class _Compiler:
             return True if True in results else (None if None in results else False)
         return any_of
 
-    def _compare_test(self, op: Token, endpoint: Tree) -> Fn:
+    def _compare_test(self, op: Token, endpoint: ParseTree) -> Fn:
         get, op_ = self.compile(endpoint), str(op)
         return lambda env: compare(op_, env.input, get(env))
 
-    def _interval(self, start: Token, low: Tree, _dots: Token, high: Tree, end: Token) -> Fn:
+    def _interval(self, start: Token, low: ParseTree, _dots: Token, high: ParseTree, end: Token) -> Fn:
         lo, hi = self.compile(low), self.compile(high)
         lo_op, hi_op = ('>=' if start == '[' else '>'), ('<=' if end == ']' else '<')
         return lambda env: _and(compare(lo_op, env.input, lo(env)), compare(hi_op, env.input, hi(env)))
 
-    def _expression_test(self, expr: Tree) -> Fn:
+    def _expression_test(self, expr: ParseTree) -> Fn:
         before = self.uses_input
         self.uses_input = False
         get = self.compile(expr)
@@ -454,7 +459,7 @@ def _unescape(body: str) -> str:
     return re.sub(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{6}|.)', one, body)
 
 
-def _parse(text: str, start: str) -> Tree:
+def _parse(text: str, start: str) -> ParseTree:
     try:
         return _PARSER.parse(text, start=start)
     except UnexpectedInput as err:
@@ -464,7 +469,7 @@ def _parse(text: str, start: str) -> Tree:
         raise FeelError(f"FEEL syntax error: {text!r} ({err.__class__.__name__})", source=text) from None
 
 
-def _build(text: str, kind: str, tree: Tree, negate: bool = False) -> Compiled:
+def _build(text: str, kind: str, tree: ParseTree, negate: bool = False) -> Compiled:
     compiler = _Compiler()
     try:
         run = compiler.compile(tree)

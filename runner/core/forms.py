@@ -6,13 +6,13 @@ tenths of a millisecond) and, when it refuses, python-jsonschema lists every vio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
-from .errors import InvalidData
+from .errors import FieldError, InvalidData
 
 _FORMATS = FormatChecker()
 
@@ -24,7 +24,7 @@ def check_schema(schema: Any) -> None:
         raise SchemaError('a task form must be a JSON Schema of "type": "object"')
 
 
-def _title(schema: dict[str, Any], path: list[Any]) -> str | None:
+def _title(schema: Mapping[str, Any] | bool, path: list[str | int]) -> str | None:
     node: Any = schema
     for part in path:
         if not isinstance(node, dict):
@@ -35,7 +35,7 @@ def _title(schema: dict[str, Any], path: list[Any]) -> str | None:
 
 @dataclass(frozen=True)
 class FormValidator:
-    check: Any                          # jsonschema_rs validator: decides
+    check: jsonschema_rs.Validator      # decides
     explain: Draft202012Validator       # names the violated fields when `check` refuses
 
 
@@ -51,15 +51,15 @@ def validate(validator: FormValidator, data: Any) -> None:
     if validator.check.is_valid(data):
         return
     errors = _explained(validator.explain, data) or [
-        {"path": "/".join(map(str, error.instance_path)), "message": error.message}
+        FieldError(path="/".join(map(str, error.instance_path)), message=error.message)
         for error in validator.check.iter_errors(data)]
     first = errors[0]
     raise InvalidData(f"invalid field {first['path'] or '(root)'}: {first['message']}", errors=errors)
 
 
-def _explained(validator: Draft202012Validator, data: dict[str, Any]) -> list[dict[str, Any]]:
+def _explained(validator: Draft202012Validator, data: dict[str, Any]) -> list[FieldError]:
     schema = validator.schema
-    errors = []
+    errors: list[FieldError] = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         if error.validator == "required":
@@ -68,7 +68,7 @@ def _explained(validator: Draft202012Validator, data: dict[str, Any]) -> list[di
         if error.validator == "additionalProperties":
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             path = [*path, *extra[:1]]
-        entry = {"path": "/".join(str(p) for p in path), "message": error.message}
+        entry: FieldError = {"path": "/".join(str(p) for p in path), "message": error.message}
         title = _title(schema, path)
         if title:
             entry["title"] = title

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import JSONDoc, UTCDateTime
@@ -12,6 +12,11 @@ from .types import JSONDoc, UTCDateTime
 
 class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONDoc, list[Any]: JSONDoc}
+
+    if TYPE_CHECKING:
+        # Every class here is mapped to a Table of its own (declared with __tablename__), where SQLAlchemy can
+        # only promise some FromClause; the core statements (insert, update, with_for_update) need the Table.
+        __table__: ClassVar[Table]
 
 
 class Artifact(Base):

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, abort, render_template, send_from_directory
+from flask.typing import ResponseReturnValue
+
 from ..core.deploy import latest_artifacts
 from ..store.models import Artifact
+from .extensions import database
 
 diagrams = Blueprint("diagrams", __name__)
 
@@ -15,7 +17,7 @@ VENDORED = ("bpmn-js/dist/", "dmn-js/dist/")
 
 
 @diagrams.get("/vendor/<path:path>")
-def vendor(path: str) -> Any:
+def vendor(path: str) -> ResponseReturnValue:
     """Front-end libraries installed by npm from the committed lockfile; nothing else under node_modules."""
     if not path.startswith(VENDORED):
         abort(404)
@@ -23,7 +25,7 @@ def vendor(path: str) -> Any:
 
 
 def _latest(kind: str | None = None) -> list[Artifact]:
-    with current_app.extensions["wenze.db"].read() as session:
+    with database().read() as session:
         return latest_artifacts(session, kind)
 
 
@@ -35,17 +37,17 @@ def _artifact(kind: str, name: str) -> Artifact:
 
 
 @diagrams.get("/diagrams")
-def index() -> Any:
+def index() -> ResponseReturnValue:
     return render_template("diagrams.html", files=[a for a in _latest() if a.kind in ("bpmn", "dmn")])
 
 
 @diagrams.get("/diagrams/<kind>/<name>")
-def view(kind: str, name: str) -> Any:
+def view(kind: str, name: str) -> ResponseReturnValue:
     if kind not in ("bpmn", "dmn"):
         abort(404)
     return render_template("diagram.html", kind=kind, artifact=_artifact(kind, name))
 
 
 @diagrams.get("/diagrams/<kind>/<name>/xml")
-def xml(kind: str, name: str) -> Any:
+def xml(kind: str, name: str) -> ResponseReturnValue:
     return Response(_artifact(kind, name).content, mimetype="application/xml")

@@ -1,22 +1,22 @@
 """Staff-facing pages: sign-in and the printable decision notice (处理决定书)."""
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import Blueprint, redirect, render_template, request, session
+from flask.typing import ResponseReturnValue
 
 from ..core import cases, users
 from ..core.errors import Forbidden
+from .extensions import database
 
 pages = Blueprint("pages", __name__)
 
 
 @pages.route("/login", methods=["GET", "POST"])
-def login() -> Any:
+def login() -> ResponseReturnValue:
     error = None
     if request.method == "POST":
         try:
-            with current_app.extensions["wenze.db"].read() as db_session:
+            with database().read() as db_session:
                 user = users.authenticate(db_session, request.form.get("user", ""), request.form.get("password", ""))
             session["user"] = user.name
             return redirect(request.args.get("next") or "/diagrams")
@@ -26,11 +26,11 @@ def login() -> Any:
 
 
 @pages.get("/cases/<int:case_id>/notice")
-def notice(case_id: int) -> Any:
+def notice(case_id: int) -> ResponseReturnValue:
     """The decision notice, produced from the case's data, decisions and appeal windows; print with the browser."""
     if not session.get("user"):
         return redirect(f"/login?next=/cases/{case_id}/notice")
-    db = current_app.extensions["wenze.db"]
+    db = database()
     case = cases.show_case(db, case_id)
     windows = [t for t in case["timers"] if t.get("kind") == "period_end"]
     return render_template("notice.html", case=case, data=case["data"], windows=windows,
