@@ -45,9 +45,9 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         users.require_any_lane(user, version.starters or (engine.start_lane(step.workflow),),
                                f"starting '{process_id}'")
         step.advance()
-        step.create(user.name)
+        case = step.create(user.name)
         step.timeline.add("started", process_id, actor=user.name, version=version.id, data=data)
-        return case_summary(step.case, step.commit())
+        return case_summary(case, step.commit())
 
 
 _TASK_TO_COMPLETE = (
@@ -74,9 +74,9 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
                            task=task_id, state=task.state)
         users.require_lane(user, task.lane, f"task '{task.name}'")
-        step.load()
+        version = step.load()
         if task.form:
-            forms.validate(step.version.validators[task.form], data)
+            forms.validate(version.validators[task.form], data)
         step.catch_up()                     # a deadline that fell due fires first
         state = step.task_state(task_id)
         if state != "READY":
@@ -114,7 +114,7 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
         task = session.get(Task, task_id)
         if task is None:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
-        case = session.get(Case, task.case_id)
+        case = session.get_one(Case, task.case_id)
         version = versions.load(session.connection(), case.process_version_id)
         data = engine.task_data(engine.load_workflow(case.state), task_id) if task.state == "ready" else None
         view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state}

@@ -83,4 +83,4 @@ def reminder(start: Any, period: int, unit: str = "calendar_days",
     return at.isoformat()
 
 
-FUNCTIONS = {"deadline": deadline, "period_end": period_end, "reminder": reminder}
+FUNCTIONS: dict[str, Callable[..., Any]] = {"deadline": deadline, "period_end": period_end, "reminder": reminder}

@@ -17,7 +17,7 @@ import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import Connection, func, select
 
@@ -110,4 +110,4 @@ def prior_faults(person: str, fault_type: str | None = None, on: Any = None) -> 
     return (scope.conn.scalar(query) or 0) + (1 if rule["count_current_case"] else 0)
 
 
-FUNCTIONS = {"record_fault": record_fault, "prior_faults": prior_faults}
+FUNCTIONS: dict[str, Callable[..., Any]] = {"record_fault": record_fault, "prior_faults": prior_faults}

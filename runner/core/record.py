@@ -157,7 +157,7 @@ def store_state(conn: Connection, case: CaseRef, workflow: Any, now: dt.datetime
 
 def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, timeline: Timeline) -> dict[str, OpenTask]:
     ready: dict[str, OpenTask] = {}
-    new = []
+    new: list[dict[str, Any]] = []
     # The engine gives every activation a fresh task id, so a ready task the mirror lacks is new.
     for task in engine.ready_user_tasks(workflow):
         task_id = task.id
@@ -205,11 +205,11 @@ def _sync_timers(conn: Connection, case: CaseRef, workflow: Any, before: Mirror,
         new.append(_timer_row(case, task_id, timer, "armed", now))
     ended = {task_id: timer for task_id, timer in before.armed.items() if task_id not in armed}
     # A timer already past due when reached fires in the step that reaches it: it never showed as armed.
-    fired_now = {step.task_id: step for step in outcome.steps if step.kind == "timer_fired"}
+    fired_now = {str(step.task_id): step for step in outcome.steps if step.kind == "timer_fired"}
     for task_id, step in fired_now.items():
         if task_id not in before.armed and task_id not in armed and step.data.get("due_at"):
             due = dt.datetime.fromisoformat(step.data["due_at"])
-            ended[task_id] = ArmedTimer(step.element_id, step.data["name"], due,
+            ended[task_id] = ArmedTimer(str(step.element_id), step.data["name"], due,
                                         computed.get(deadlines.key(due), {}))
     fired: set[str] = set()
     closed = []

@@ -10,16 +10,16 @@ import ast
 import builtins as _builtins
 import operator
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Literal, Mapping, cast
 
-from RestrictedPython import compile_restricted, safe_globals
+from RestrictedPython.compile import compile_restricted
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence,
-                                     safe_builtins, safer_getattr)
+                                     safe_builtins, safe_globals, safer_getattr)
 
 from .errors import ScriptError
 
-_INPLACE = {'+=': operator.iadd, '-=': operator.isub, '*=': operator.imul, '/=': operator.itruediv,
+_INPLACE: dict[str, Callable[[Any, Any], Any]] = {'+=': operator.iadd, '-=': operator.isub, '*=': operator.imul, '/=': operator.itruediv,
             '//=': operator.ifloordiv, '%=': operator.imod, '**=': operator.ipow,
             '|=': operator.ior, '&=': operator.iand, '^=': operator.ixor}
 
@@ -58,6 +58,10 @@ def _refusal(tree: ast.AST) -> str | None:
     return None
 
 
+def _inplace(op: str, x: Any, y: Any) -> Any:
+    return _INPLACE[op](x, y)
+
+
 _GUARDS: dict[str, Any] = {
     '__builtins__': _builtin_table(),
     '_getattr_': safer_getattr,
@@ -66,21 +70,22 @@ _GUARDS: dict[str, Any] = {
     '_iter_unpack_sequence_': guarded_iter_unpack_sequence,
     '_unpack_sequence_': guarded_unpack_sequence,
     '_write_': full_write_guard,
-    '_inplacevar_': lambda op, x, y: _INPLACE[op](x, y),
+    '_inplacevar_': _inplace,
 }
 
 
 @lru_cache(maxsize=8192)
-def compile_source(source: str, mode: str) -> Any:
+def compile_source(source: str, mode: Literal['exec', 'eval']) -> Any:
     """Compile once per distinct source text; a refused construct becomes a ScriptError naming it."""
     try:
         tree = ast.parse(source, '<string>', mode)
         refusal = _refusal(tree)
         if refusal:
             raise ScriptError(refusal, source=source)
-        return compile_restricted(tree, '<string>', mode)
+        return compile_restricted(cast(ast.Module | ast.Expression, tree), '<string>', mode)
     except SyntaxError as err:
-        reason = '; '.join(err.msg) if isinstance(err.msg, tuple) else err.msg
+        message: Any = err.msg       # RestrictedPython's SyntaxError carries a tuple of messages
+        reason = '; '.join(message) if isinstance(message, tuple) else message
         raise ScriptError(f"refused or invalid {'expression' if mode == 'eval' else 'script'}: {reason}",
                           source=source) from None
 

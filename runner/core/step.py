@@ -68,7 +68,7 @@ class CaseStep:
         self.case = case_ref(row)
         return self.case
 
-    def load(self) -> None:
+    def load(self) -> versions.Version:
         """The locked case's version and workflow, with the mirror of its rows: the live ones if saved at this
         revision, else from the rows."""
         case = self._locked()
@@ -76,9 +76,10 @@ class CaseStep:
         live = LIVE.take(self.db, case.id, case.revision)
         if live is not None:
             self.workflow, self.before = live
-            return
-        state, self.before = read_mirror(self.conn, case.id)
-        self.workflow = engine.load_workflow(state, SCRIPT_ENGINE)
+        else:
+            state, self.before = read_mirror(self.conn, case.id)
+            self.workflow = engine.load_workflow(state, SCRIPT_ENGINE)
+        return self.version
 
     def start(self, version: versions.Version, data: dict[str, Any]) -> None:
         """A new workflow of `version` with its start data; the case row is created by `create` after it ran."""
@@ -195,6 +196,7 @@ def record_error(db: Database, case_id: int, error: WenzeError, actor: str | Non
     """Put a failed step on the timeline in its own transaction; the step itself was rolled back."""
     with db.connect_write() as conn:
         timeline = Timeline(clock.now())
-        timeline.add("error", error.details.get("element"), actor=actor, message=error.message)
+        element = error.details.get("element")
+        timeline.add("error", element if isinstance(element, str) else None, actor=actor, message=error.message)
         timeline.write(conn, case_id)
         conn.commit()

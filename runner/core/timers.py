@@ -54,7 +54,10 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
     case's diagram code failed (the error is on the case's timeline)."""
     try:
         with case_step(db) as step:
-            step.lock(step.conn.scalar(select(Timer.case_id).where(Timer.id == timer_id)))
+            case_id = step.conn.scalar(select(Timer.case_id).where(Timer.id == timer_id))
+            if case_id is None:
+                return False
+            step.lock(case_id)
             # Read under the case lock: a step that fired or cancelled this timer has committed by now.
             timer = step.conn.execute(select(Timer.task_id, Timer.state, Timer.lease_owner)
                                       .where(Timer.id == timer_id)).one()
@@ -74,7 +77,7 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
 def fire_due(db: Database, owner: str | None = None) -> int:
     """Fire every timer due by the clock; returns how many fired here."""
     owner = owner or owner_name()
-    fired, seen = 0, set()
+    fired, seen = 0, set[int]()
     while (ids := claim(db, owner)) and not seen.issuperset(ids):
         seen.update(ids)
         fired += sum(fire(db, timer_id, owner) for timer_id in ids)
@@ -85,4 +88,5 @@ def next_due(db: Database) -> dt.datetime | None:
     """When the next sweep can fire something: the earliest due time, or lease expiry for leased timers."""
     ready_at = sql_case((Timer.lease_until > Timer.due_at, Timer.lease_until), else_=Timer.due_at)
     with db.read() as session:
-        return session.scalar(select(func.min(ready_at)).where(Timer.state == "armed"))
+        due: dt.datetime | None = session.scalar(select(func.min(ready_at)).where(Timer.state == "armed"))
+        return due

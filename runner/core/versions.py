@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from . import engine, forms
+from . import engine
+from .errors import NotFound
+from .forms import FormValidator, compile_schema
 from ..store.models import ProcessVersion
 
 
@@ -19,7 +21,7 @@ class Version:
     process_id: str
     content_hash: str        # what engine.new_workflow / load_workflow know the specs by
     forms: dict[str, Any]
-    validators: dict[str, forms.FormValidator]
+    validators: dict[str, FormValidator]
     starters: tuple[str, ...]     # lanes that may open a case; empty: the start event's lane
 
 
@@ -32,12 +34,14 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
     A caller that already read the version's content hash (with the case row) passes it and saves a query."""
     if content_hash is None:
         content_hash = conn.scalar(select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id))
+        if content_hash is None:
+            raise NotFound(f"unknown process version {version_id}", version=version_id)
     if content_hash not in _CACHE:
         row = conn.execute(select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.content_hash,
                                   ProcessVersion.spec, ProcessVersion.forms)
                            .where(ProcessVersion.id == version_id)).one()
         engine.register_specs(row.content_hash, row.spec)
-        validators = {name: forms.compile_schema(schema) for name, schema in row.forms.items()}
+        validators = {name: compile_schema(schema) for name, schema in row.forms.items()}
         _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
                                            tuple(row.spec.get("starters", ())))
     version = _CACHE[content_hash]

@@ -36,7 +36,7 @@ class DecisionAdapter:
 
 class DecisionTaskConverter(SpiffBpmnTaskConverter):
     def to_dict(self, spec: Any) -> dict[str, Any]:
-        dct = super().to_dict(spec)
+        dct: dict[str, Any] = super().to_dict(spec)
         dct["decision"] = {"id": spec.dmnEngine.table.id, "hash": spec.dmnEngine.table.content_hash}
         return dct
 

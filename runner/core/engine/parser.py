@@ -5,7 +5,7 @@ failure becomes a DeployError naming the file, line and element.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
@@ -85,10 +85,10 @@ def process_of(task_spec: Any) -> str:
     return str(task_spec._wf_spec.name)     # private to SpiffWorkflow: listed in spiff_private.py
 
 
-def code_of(task_spec: Any) -> list[tuple[str, str]]:
+def code_of(task_spec: Any) -> list[tuple[str, Literal["exec", "eval"]]]:
     """(source, mode) of every piece of code a task spec will run: scripts, pre/post scripts, gateway conditions,
     timer expressions."""
-    code: list[tuple[str, str]] = []
+    code: list[tuple[str, Literal["exec", "eval"]]] = []
     if getattr(task_spec, "script", None):
         code.append((task_spec.script, "exec"))
     extensions = getattr(task_spec, "extensions", None) or {}
@@ -96,9 +96,9 @@ def code_of(task_spec: Any) -> list[tuple[str, str]]:
     for condition, _target in getattr(task_spec, "cond_task_specs", []):
         if condition is not None:
             code.append((condition.args[0], "eval"))
-    definition = getattr(task_spec, "event_definition", None)
-    if getattr(definition, "expression", None):
-        code.append((definition.expression, "eval"))
+    expression = getattr(getattr(task_spec, "event_definition", None), "expression", None)
+    if expression:
+        code.append((expression, "eval"))
     return code
 
 

@@ -187,7 +187,7 @@ def _due(task: Any, definition: TimerEventDefinition) -> str | None:
         when = TimerEventDefinition.parse_time_or_duration(value)
     else:
         when = TimerEventDefinition.get_datetime(value)
-    return when.astimezone(dt.timezone.utc).isoformat()
+    return str(when.astimezone(dt.timezone.utc).isoformat())
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:

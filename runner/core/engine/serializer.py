@@ -92,7 +92,7 @@ class _CachingTaskConverter(TaskConverter):
             key = (task.state, task.last_state_change, task.triggered, tuple(task._children),
                    tuple(parent.data) if parent is not None else ())
         else:
-            return super().to_dict(task)
+            return super().to_dict(task)  # type: ignore[no-any-return]   # SpiffWorkflow is untyped
         converted: dict[UUID, tuple[Any, dict[str, Any]]] = task.workflow.__dict__.setdefault("_wenze_converted", {})
         hit = converted.get(task.id)
         if hit is None or hit[0] != key:
@@ -118,7 +118,7 @@ def _cached_specs(ref: str) -> Specs:
         raise LookupError(f"process version {ref} is not loaded") from None
 
 
-_SpecRefWorkflowConverter.specs = staticmethod(_cached_specs)  # type: ignore[assignment]
+_SpecRefWorkflowConverter.specs = staticmethod(_cached_specs)
 
 def specs_to_dict(spec: Any, subprocess_specs: dict[str, Any], decisions: dict[str, str]) -> dict[str, Any]:
     """A process version's executable content: specs plus the DMN sources its business rule tasks use."""
@@ -197,6 +197,6 @@ _stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**_config, Bpm
 
 def reference_dump(workflow: BpmnWorkflow) -> str:
     """What SpiffWorkflow's stock serialize_json stores for this case: `dump_workflow` must store the same."""
-    return _stock.serialize_json(workflow)
+    return str(_stock.serialize_json(workflow))
 
 
