@@ -136,12 +136,15 @@ def parse_holiday_year(obj: Any) -> HolidayYear:
             return d
         return None
 
+    def listed(key: str) -> list[Any]:
+        value = obj.get(key, [])
+        if isinstance(value, list):
+            return value
+        err(key, "must be a list")
+        return []
+
     blocks: list[tuple[str, tuple[date, ...]]] = []
-    holidays = obj.get("holidays", [])
-    if not isinstance(holidays, list):
-        err("holidays", "must be a list")
-        holidays = []
-    for i, block in enumerate(holidays):
+    for i, block in enumerate(listed("holidays")):
         path = f"holidays[{i}]"
         if not isinstance(block, Mapping):
             err(path, "must be an object with name and days")
@@ -160,11 +163,7 @@ def parse_holiday_year(obj: Any) -> HolidayYear:
         blocks.append((name if isinstance(name, str) else "", tuple(d for d in parsed if d is not None)))
 
     workdays: list[date] = []
-    raw_workdays = obj.get("workdays", [])
-    if not isinstance(raw_workdays, list):
-        err("workdays", "must be a list")
-        raw_workdays = []
-    for j, value in enumerate(raw_workdays):
+    for j, value in enumerate(listed("workdays")):
         path = f"workdays[{j}]"
         d = day(path, value)
         # A make-up working day (调休上班) only exists to replace a weekend rest day; on a weekday it means nothing.
