@@ -12,22 +12,8 @@ from runner.core import cases, timers
 from runner.core.errors import Conflict, Forbidden, InvalidData, NotFound, ScriptError
 from runner.store.db import Database
 from runner.store.models import Case, Event, Task
-from tests.conftest import FIXTURES, seed
-
-MINI = FIXTURES / "mini"
-INTAKE = {"who": "王敏", "received_on": "2026-09-29"}
-
-
-@pytest.fixture
-def mini(db: Database, clock) -> Database:
-    seed(db, MINI)
-    return db
-
-
-def _only_task(db: Database, element: str) -> dict:
-    found = [t for t in cases.list_tasks(db) if t["element"] == element]
-    assert len(found) == 1, found
-    return found[0]
+from tests.conftest import seed
+from tests.core.conftest import INTAKE, MINI, only_task as _only_task
 
 
 def _counts(db: Database) -> tuple[int, int, str]:
