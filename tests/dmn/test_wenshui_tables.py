@@ -1,92 +1,24 @@
-"""文水 (WS) tables in dmn/: one case per rule row, each citing its article; blame() as a case officer reads it."""
+"""文水 (WS) tables in dmn/: one case per rule row, each citing its article; blame() as a case officer reads it.
+
+The rule-row cases are data: tests/dmn/rows/wenshui.toml, read by tests/dmn/rows.py.
+"""
 from __future__ import annotations
 
 import pytest
 
-from tests.dmn.rows import case_maker, rule_row_tests
+from tests.dmn.rows import load_rows, rule_row_tests, shares
 
 from runner.core.blame import blame, circumstances
 
-DECISIONS = ("wenshui_blame", "wenshui_participant", "wenshui_circumstances")
-
-
-case = case_maker("WS")
-
-
-B, P, C = DECISIONS
+ROWS = load_rows("wenshui")
+B, P, C = ROWS.decisions
 RR = "reviewed_approved"
-LENIENT = ["discretionary_admitted_corrected", "discretionary_minor_no_impact", "discretionary_no_harm_remedied"]
-CN = "一二三四五"
-CASES = [
-    # 第十一条 first sentence: 承办人、审核人、批准人均属行政过错责任人
-    *[case(B, f"ws_blame_W0_{role}", "art11", "文水 第十一条", {"act_mode": RR}, role=role, grade="liable")
-      for role in ("officer", "reviewer", "approver")],
-    case(B, "ws_blame_W0_direct", "art11", "文水 第十一条", {"act_mode": "direct"}, True, role="officer", grade="liable"),
-    # 第十一条(一)–(四)
-    case(B, "ws_blame_W1_officer", "art11(1)", "文水 第十一条(一)", {"act_mode": RR, "officer_concealed": True},
-         role="officer", grade="liable"),
-    case(B, "ws_blame_W2_reviewer", "art11(2)", "文水 第十一条(二)", {"act_mode": RR, "reviewer_intent": True},
-         role="reviewer", grade="liable"),
-    case(B, "ws_blame_W3_reviewer", "art11(3)", "文水 第十一条(三)", {"act_mode": RR, "reviewer_changed_correct": True},
-         role="reviewer", grade="liable"),
-    case(B, "ws_blame_W4_approver", "art11(4)", "文水 第十一条(四)",
-         {"act_mode": "superior_changed", "approver_changed_correct": True}, role="approver", grade="liable"),
-    case(B, "ws_blame_W1_4_officer", "art11(2)-(4) VAGUE", "文水 第十一条", {"act_mode": RR, "reviewer_intent": True},
-         role="officer", grade="undetermined"),
-    case(B, "ws_blame_W1_4_reviewer", "art11(1)(4) VAGUE", "文水 第十一条", {"act_mode": RR, "officer_concealed": True},
-         role="reviewer", grade="undetermined"),
-    case(B, "ws_blame_W1_4_approver", "art11(1)-(3) VAGUE", "文水 第十一条", {"act_mode": RR, "officer_concealed": True},
-         role="approver", grade="undetermined"),
-    # 第十一条(五)(六), 第十二条
-    case(B, "ws_blame_W5_interferer", "art11(5)", "文水 第十一条(五)", {"act_mode": "interference"},
-         role="interferer", grade="direct"),
-    case(B, "ws_blame_W5_officer", "art11(5) SILENT", "文水 第十一条(五)", {"act_mode": "interference"},
-         role="officer", grade="undetermined"),
-    case(B, "ws_blame_W6_decision_maker", "art11(6)", "文水 第十一条(六)", {"act_mode": "collective"},
-         role="decision_maker", grade="primary"),
-    case(B, "ws_blame_W6_participant", "art11(6)", "文水 第十一条(六)", {"act_mode": "collective"}, role="participant"),
-    case(B, "ws_blame_W6_officer", "art11(6) SILENT", "文水 第十一条(六)", {"act_mode": "collective"},
-         role="officer", grade="undetermined"),
-    case(B, "ws_blame_W7_inaction", "art12 post duties", "文水 第十二条", {"act_mode": "inaction"}, True,
-         role=None, grade="undetermined"),
-    case(B, "ws_blame_W8_should_discuss", "art11 SILENT", "文水 第十一条", {"act_mode": "should_discuss_not_submitted"},
-         True, role=None, grade="undetermined"),
-    case(B, "ws_blame_W9_entrusted", "art11 SILENT", "文水 第十一条", {"act_mode": "direct", "entrusted": True},
-         role="entrusting_head", grade="undetermined"),
-    # 第十一条(六) participants, graded by their vote
-    case(P, "ws_part_for", "art11(6)", "文水 第十一条(六)", {"vote": "for", "opinion": "correct"}, grade="secondary"),
-    case(P, "ws_part_against", "art11(6)", "文水 第十一条(六)", {"vote": "against", "opinion": "wrong"}, grade="none"),
-    case(P, "ws_part_other", "art11(6) abstention SILENT", "文水 第十一条(六)", {"vote": "abstain"}, grade="undetermined"),
-    # 第九条 aggravation
-    case(C, "ws_circ_WA1", "art9(1)", "文水 第九条(一)", {"aggravate_refused_correction": True}, True, effect="aggravate"),
-    case(C, "ws_circ_WA2", "art9(2)", "文水 第九条(二)", {"aggravate_retaliation": True}, True, effect="aggravate"),
-    case(C, "ws_circ_WA3", "art9(3) two incl.", "文水 第九条(三)", {"prior_same_faults": 2}, True, effect="aggravate"),
-    case(C, "ws_circ_WA3_current", "art9(3) current case SILENT", "文水 第九条(三)", {"prior_same_faults": 1}, True,
-         effect="undetermined"),
-    case(C, "ws_circ_WA4", "art9(4)", "文水 第九条(四)", {"aggravate_abuse_of_power": True}, True, effect="aggravate"),
-    case(C, "ws_circ_WA5", "art9(5)", "文水 第九条(五)", {"aggravate_serious_harm": True}, True, effect="aggravate"),
-    # 第十条 可以从轻、减轻或免于, 但有第七条规定情形的除外
-    *[case(C, f"ws_circ_WL{n}", f"art10({n})", f"文水 第十条({CN[n - 1]})", {key: True}, True,
-           effect="discretionary_mitigate_or_exempt") for n, key in enumerate(LENIENT, 1)],
-    *[case(C, f"ws_circ_WL{n}_not_literal", f"art10({n}) owner reading", f"文水 第十条({CN[n - 1]})",
-           {key: True, "article7_fault": True, "article10_exclusion": "not_literal"}, True,
-           effect="discretionary_mitigate_or_exempt") for n, key in enumerate(LENIENT, 1)],
-    case(C, "ws_circ_WLX_literal", "art10 proviso literal", "文水 第十条 但书",
-         {"discretionary_minor_no_impact": True, "article7_fault": True, "article10_exclusion": "literal"}, True,
-         effect="excluded"),
-    case(C, "ws_circ_WLX_undecided", "art10 proviso VAGUE", "文水 第十条 但书",
-         {"discretionary_admitted_corrected": True, "article7_fault": True}, True, effect="undetermined"),
-]
 
 
-test_rule_row, test_every_rule_row_has_exactly_one_case = rule_row_tests(CASES, DECISIONS)
+test_rule_row, test_every_rule_row_has_exactly_one_case = rule_row_tests(ROWS)
 
 
 # ------------------------------------------------------------------------------- blame() as a case officer reads it
-
-def shares(result: dict) -> dict:
-    return {(s["role"], s.get("person")): s["grade"] for s in result["shares"]}
-
 
 PERSONS = {"officer": "张三", "reviewer": "李四", "approver": "王五", "decision_maker": "赵局长", "interferer": "周副局长"}
 

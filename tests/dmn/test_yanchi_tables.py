@@ -1,92 +1,20 @@
-"""盐池 (YC) tables in dmn/: one case per rule row, each citing its article; blame() as a case officer reads it."""
+"""盐池 (YC) tables in dmn/: one case per rule row, each citing its article; blame() as a case officer reads it.
+
+The rule-row cases are data: tests/dmn/rows/yanchi.toml, read by tests/dmn/rows.py.
+"""
 from __future__ import annotations
 
 
 from runner.core.blame import blame, circumstances
 from runner.core.decisions import evaluate
-from tests.dmn.rows import case_maker, rule_row_tests
+from tests.dmn.rows import load_rows, rule_row_tests, shares
 
-DECISIONS = ("yanchi_blame", "yanchi_participant", "yanchi_circumstances", "yanchi_measure_body")
-
-
-case = case_maker("YC")
-
-
-B, P, C, M = DECISIONS
+ROWS = load_rows("yanchi")
+B, P, C, M = ROWS.decisions
 RR = "reviewed_approved"
-CASES = [
-    # 第七条 blame
-    case(B, "yc_blame_Y1_officer", "art7(1)", "盐池 第七条(一)", {"act_mode": "unapproved"}, role="officer", grade="full"),
-    case(B, "yc_blame_Y2_reviewer_approver", "art7(2)", "盐池 第七条(二)", {"act_mode": RR},
-         role="reviewer_approver", grade="primary"),
-    case(B, "yc_blame_Y2_officer", "art7(2)", "盐池 第七条(二)", {"act_mode": RR}, role="officer", grade="secondary"),
-    case(B, "yc_blame_Y3_officer", "art7(2) proviso", "盐池 第七条(二) 但书", {"act_mode": RR, "officer_concealed": True},
-         role="officer", grade="primary"),
-    case(B, "yc_blame_Y3_reviewer_approver", "art7(2) proviso", "盐池 第七条(二) 但书",
-         {"act_mode": RR, "officer_concealed": True}, role="reviewer_approver", grade="secondary"),
-    case(B, "yc_blame_Y2c_reviewer_approver", "art7(2)", "盐池 第七条(二)", {"act_mode": "superior_changed"},
-         role="reviewer_approver", grade="primary"),
-    case(B, "yc_blame_Y2c_officer", "art7(2) SILENT", "盐池 第七条(二)", {"act_mode": RR, "approver_changed_correct": True},
-         role="officer", grade="undetermined"),
-    case(B, "yc_blame_Y4_head", "art7(3)", "盐池 第七条(三)", {"act_mode": "collective"}, role="head", grade="primary"),
-    case(B, "yc_blame_Y4_participant", "art7(3)", "盐池 第七条(三)", {"act_mode": "collective"}, role="participant"),
-    case(B, "yc_blame_Y4_officer", "art7(3)", "盐池 第七条(三)", {"act_mode": "collective"}, role="officer", grade="none"),
-    case(B, "yc_blame_Y5_approver", "art7(3) last", "盐池 第七条(三)", {"act_mode": "should_discuss_not_submitted"},
-         role="approver", grade="primary"),
-    case(B, "yc_blame_Y5_officer", "art7(3) SILENT", "盐池 第七条(三)", {"act_mode": "should_discuss_not_submitted"},
-         role="officer", grade="undetermined"),
-    case(B, "yc_blame_Y6_interferer", "art7(4)", "盐池 第七条(四)", {"act_mode": "interference"},
-         role="interferer", grade="full"),
-    case(B, "yc_blame_Y6_officer", "art7(4) SILENT", "盐池 第七条(四)", {"act_mode": "interference"},
-         role="officer", grade="undetermined"),
-    case(B, "yc_blame_Yx_inaction", "art5(8) SILENT", "盐池 第五条(八)", {"act_mode": "inaction"}, only=True,
-         role="officer", grade="undetermined"),
-    case(B, "yc_blame_Y7_entrusting_head", "art7(4) 2nd sentence", "盐池 第七条(四)", {"entrusted": True}, only=True,
-         role="entrusting_head", grade="some"),
-    # 第七条(三) participants, graded by the opinion they argued
-    case(P, "yc_part_wrong", "art7(3)", "盐池 第七条(三)", {"opinion": "wrong", "vote": "against"}, grade="secondary"),
-    case(P, "yc_part_correct", "art7(3)", "盐池 第七条(三)", {"opinion": "correct", "vote": "for"}, grade="none"),
-    case(P, "yc_part_unknown", "art7(3) no opinion", "盐池 第七条(三)", {"vote": "for"}, grade="undetermined"),
-    # 第十条–第十二条 circumstances
-    case(C, "yc_circ_YE1", "art12(1)", "盐池 第十二条(一)",
-         {"exempt_minor": True, "exempt_self_corrected": True, "exempt_no_harm": True}, True, effect="exempt"),
-    case(C, "yc_circ_YE2_party", "art12(2)", "盐池 第十二条(二)",
-         {"party_caused": True, "exempt_officer_faultless": True}, True, effect="exempt"),
-    case(C, "yc_circ_YE2_force", "art12(2)", "盐池 第十二条(二)",
-         {"force_majeure": True, "exempt_officer_faultless": True}, True, effect="exempt"),
-    case(C, "yc_circ_YM1", "art11(1)", "盐池 第十一条(一)", {"mitigate_admitted_corrected": True}, True, effect="mitigate"),
-    case(C, "yc_circ_YM2", "art11(2)", "盐池 第十一条(二)", {"mitigate_minor": True}, True, effect="mitigate"),
-    case(C, "yc_circ_YM3", "art11(3)", "盐池 第十一条(三)", {"grade": "secondary"}, True, effect="mitigate"),
-    case(C, "yc_circ_YM4", "art11(4)", "盐池 第十一条(四)", {"mitigate_difficult_case": True}, True, effect="mitigate"),
-    case(C, "yc_circ_YA1", "art10(1)", "盐池 第十条(一)", {"aggravate_corruption": True}, True, effect="aggravate"),
-    case(C, "yc_circ_YA2", "art10(2)", "盐池 第十条(二)", {"aggravate_embezzlement_assault": True}, True,
-         effect="aggravate"),
-    case(C, "yc_circ_YA3", "art10(3)", "盐池 第十条(三)", {"aggravate_retaliation": True}, True, effect="aggravate"),
-    case(C, "yc_circ_YA4", "art10(4) three incl.", "盐池 第十条(四)", {"prior_same_faults": 3}, True, effect="aggravate"),
-    case(C, "yc_circ_YA4_current", "art10(4) current case SILENT", "盐池 第十条(四)", {"prior_same_faults": 2}, True,
-         effect="undetermined"),
-    case(C, "yc_circ_YA5", "art10(5)", "盐池 第十条(五)", {"aggravate_other_serious": True}, True, effect="aggravate"),
-    # 第九条 implementing bodies
-    case(M, "yc_mb_written_self_criticism", "art9(1)", "盐池 第九条(一)", {"measure": "written_self_criticism"},
-         body="被追究人员所在单位和科室", proposed_by=None),
-    case(M, "yc_mb_recovery", "art9(1)", "盐池 第九条(一)", {"measure": "recovery"}, label="依法予以追偿",
-         body="被追究人员所在单位和科室"),
-    case(M, "yc_mb_circulated_criticism", "art9(2)", "盐池 第九条(二)", {"measure": "circulated_criticism"},
-         label="通报批评"),
-    case(M, "yc_mb_order_correction", "art9(2)", "盐池 第九条(二)", {"measure": "order_correction"}, label="责令改正"),
-    case(M, "yc_mb_revoke_certificate", "art9(2)", "盐池 第九条(二)", {"measure": "revoke_certificate"},
-         label="收回执法证"),
-    case(M, "yc_mb_transfer_from_post", "art9(3)", "盐池 第九条(三)", {"measure": "transfer_from_post"},
-         proposed_by="被追究人员所在单位和科室", studied_by="局党组会议"),
-    case(M, "yc_mb_dismissal", "art9(3)", "盐池 第九条(三)", {"measure": "dismissal"},
-         proposed_by="被追究人员所在单位和科室", studied_by="局党组会议"),
-    case(M, "yc_mb_administrative_sanction", "art9(4)", "盐池 第九条(四)", {"measure": "administrative_sanction"},
-         proposed_by="被追究人员所在单位和科室"),
-    case(M, "yc_mb_criminal_liability", "art8", "盐池 第八条", {"measure": "criminal_liability"}, body="司法机关"),
-]
 
 
-test_rule_row, test_every_rule_row_has_exactly_one_case = rule_row_tests(CASES, DECISIONS)
+test_rule_row, test_every_rule_row_has_exactly_one_case = rule_row_tests(ROWS)
 
 
 def test_measure_bodies_as_printed(tables) -> None:
@@ -99,10 +27,6 @@ def test_measure_bodies_as_printed(tables) -> None:
 
 
 # ------------------------------------------------------------------------------- blame() as a case officer reads it
-
-def shares(result: dict) -> dict:
-    return {(s["role"], s.get("person")): s["grade"] for s in result["shares"]}
-
 
 def test_reviewed_act_reviewer_and_approver_named_separately_both_hold_the_combined_share(tables) -> None:
     facts = {"act_mode": RR, "persons": {"officer": "张三", "reviewer": "李四", "approver": "王五"}}
