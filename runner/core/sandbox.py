@@ -1,27 +1,26 @@
 """The restricted language of every script, condition, timer expression and decision cell.
 
 RestrictedPython refuses names and attributes that start with "_" at compile time (no dunder walks); the builtins
-offered here have no __import__, open, getattr, eval. The engine's script environment (runner/core/engine/scripts.py)
-compiles and scopes diagram code with `compile_source` and `scope`; decision cells use `evaluate`.
+offered here have no __import__, open, getattr, eval. Code is compiled with runner/core/script_bounds.py's
+transformer and runs within its bounds (time, sizes of what it builds). The engine's script environment
+(runner/core/engine/scripts.py) compiles and scopes diagram code with `compile_source` and `scope` and runs it in
+`script_bounds.bounded()`; decision cells use `evaluate`.
 """
 from __future__ import annotations
 
 import ast
 import builtins as _builtins
-import operator
+import re
 from functools import lru_cache
 from typing import Any, Callable, Literal, Mapping, cast
 
 from RestrictedPython.compile import compile_restricted
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence,
                                      safe_builtins, safe_globals, safer_getattr)
 
+from . import script_bounds
 from .errors import ScriptError
-
-_INPLACE: dict[str, Callable[[Any, Any], Any]] = {'+=': operator.iadd, '-=': operator.isub, '*=': operator.imul, '/=': operator.itruediv,
-            '//=': operator.ifloordiv, '%=': operator.imod, '**=': operator.ipow,
-            '|=': operator.ior, '&=': operator.iand, '^=': operator.ixor}
 
 _EXTRA_BUILTINS = ('dict', 'list', 'set', 'sum', 'min', 'max', 'any', 'all', 'enumerate', 'map', 'filter',
                    'sorted', 'reversed', 'zip')
@@ -43,6 +42,9 @@ def _builtin_table() -> dict[str, Any]:
     # Named refusals give a clear message if code reaches them at run time despite the compile-time check.
     table['__import__'] = _refused('import')
     table.update({name: _refused(f'{name}()') for name in _REFUSED_NAMES})
+    table.update(script_bounds.BUILTINS)
+    for name in script_bounds.UNNAMEABLE:
+        del table[name]
     return table
 
 
@@ -55,22 +57,44 @@ def _refusal(tree: ast.AST) -> str | None:
             return f"{node.id}() is not allowed in Wenze scripts (line {node.lineno})"
         if isinstance(node, ast.Attribute) and node.attr in _REFUSED_ATTRIBUTES:
             return f".{node.attr}() is not allowed in Wenze scripts (line {node.lineno}); use f-strings"
+        if isinstance(node, ast.ExceptHandler) and node.type is None:
+            return f"a bare except: is not allowed in Wenze scripts (line {node.lineno}); name the exception"
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None and _wide(node.format_spec):
+            return (f"an f-string field wider than {script_bounds.limits().max_string:,} characters, or with a "
+                    f"computed format, is not allowed in Wenze scripts (line {node.lineno})")
     return None
 
 
-def _inplace(op: str, x: Any, y: Any) -> Any:
-    return _INPLACE[op](x, y)
+def _wide(spec: ast.expr) -> bool:
+    """Whether an f-string format spec is computed, or names a width or precision past the string bound."""
+    parts = spec.values if isinstance(spec, ast.JoinedStr) else [spec]
+    if not all(isinstance(part, ast.Constant) for part in parts):
+        return True
+    text = "".join(str(part.value) for part in parts if isinstance(part, ast.Constant))
+    return any(int(size) > script_bounds.limits().max_string for size in re.findall(r"\d+", text))
+
+
+_safer_getattr: Callable[..., Any] = safer_getattr      # RestrictedPython's attribute checks (untyped)
+
+
+def _getattr(obj: Any, name: str, *default: Any) -> Any:
+    return script_bounds.checked_attribute(obj, name, _safer_getattr(obj, name, *default))
+
+
+def _write(obj: Any) -> Any:
+    return full_write_guard(script_bounds.checked_write(obj))
 
 
 _GUARDS: dict[str, Any] = {
     '__builtins__': _builtin_table(),
-    '_getattr_': safer_getattr,
+    '_getattr_': _getattr,
     '_getitem_': default_guarded_getitem,
-    '_getiter_': default_guarded_getiter,
+    '_getiter_': script_bounds.ticking,
     '_iter_unpack_sequence_': guarded_iter_unpack_sequence,
     '_unpack_sequence_': guarded_unpack_sequence,
-    '_write_': full_write_guard,
-    '_inplacevar_': _inplace,
+    '_write_': _write,
+    '_inplacevar_': script_bounds.inplace,
+    **script_bounds.GUARDS,
 }
 
 
@@ -82,7 +106,8 @@ def compile_source(source: str, mode: Literal['exec', 'eval']) -> Any:
         refusal = _refusal(tree)
         if refusal:
             raise ScriptError(refusal, source=source)
-        return compile_restricted(cast(ast.Module | ast.Expression, tree), '<string>', mode)
+        return compile_restricted(cast(ast.Module | ast.Expression, tree), '<string>', mode,
+                                  policy=script_bounds.BoundingTransformer)
     except SyntaxError as err:
         message: Any = err.msg       # RestrictedPython's SyntaxError carries a tuple of messages
         reason = '; '.join(message) if isinstance(message, tuple) else message
@@ -107,4 +132,6 @@ def scope(functions: Mapping[str, Any], *layers: Mapping[str, Any] | None) -> di
 def evaluate(expression: str, context: Mapping[str, Any],
              functions: Mapping[str, Callable[..., Any]] | None = None) -> Any:
     """Evaluate one restricted Python expression outside a workflow (decision cells, `wenze decide`)."""
-    return eval(compile_source(expression, 'eval'), scope(functions or {}, context))
+    code = compile_source(expression, 'eval')
+    with script_bounds.bounded():
+        return eval(code, scope(functions or {}, context))

@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping
 from RestrictedPython.Guards import safe_globals
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from .. import sandbox
+from .. import sandbox, script_bounds
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
@@ -23,15 +23,17 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: dict[str, Any] | None = None) -> Any:
-        return eval(sandbox.compile_source(expression, 'eval'),
-                    sandbox.scope(self._functions, external_context, context))
+        code = sandbox.compile_source(expression, 'eval')
+        with script_bounds.bounded():
+            return eval(code, sandbox.scope(self._functions, external_context, context))
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         self.check_for_overwrite(context, external_context or {})
         code = sandbox.compile_source(script, 'exec')
         context.update(sandbox.scope(self._functions, external_context))
         try:
-            exec(code, context)
+            with script_bounds.bounded():
+                exec(code, context)
         finally:
             for name in sandbox.GUARD_NAMES:
                 context.pop(name, None)
