@@ -34,7 +34,7 @@ def filed(on: str) -> dict[str, Any]:
     return {"filed_on": on, "report_basic_facts": "原告诉请撤销处罚决定。", "report_loss_causes": "主要证据不足。",
             "report_problems": "现场勘验记录缺失。", "report_suggestions": "加强证据收集培训。",
             "fault_types": ["art5_1"], "persons_involved": [{"person": "周某", "role": "officer"},
-                                                             {"person": "吴某", "role": "approver"}]}
+                                                            {"person": "吴某", "role": "approver"}]}
 
 
 def schedule(meeting_on: str) -> dict[str, Any]:

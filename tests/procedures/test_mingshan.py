@@ -96,7 +96,7 @@ def review(accountability: str = "pursue", findings: list[dict[str, Any]] | None
             "collective_decision_record": "会议一致认定。", "fault_nature": ["art5_6"],
             "accountability": accountability,
             "person_findings": findings or [finding("刘伟", "officer"), finding("孙丽", "reviewer",
-                                                                               liability_basis=["art9"])],
+                                                                              liability_basis=["art9"])],
             "handling_opinion": "刘伟警告处分，孙丽通报批评。", "proposal_adopted": True} | extra
 
 
@@ -144,9 +144,9 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     proposal = shown["data"]
     # 第八条（6）/第九条 (decision table mingshan_blame): the officer and the reviewer are proposed as liable
     assert {(r["role"], r["grade"]) for r in proposal["mingshan_blame"]} == {("officer", "liable"),
-                                                                            ("reviewer", "liable")}
+                                                                             ("reviewer", "liable")}
     assert [(a["person"], a["role"]) for a in proposal["circumstance_assessments"]] == [("刘伟", "officer"),
-                                                                                       ("孙丽", "reviewer")]
+                                                                                        ("孙丽", "reviewer")]
     case.complete("review", review(findings=[
         finding("刘伟", "officer"), finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
     offered = case.show()
@@ -155,8 +155,8 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     assert offered["data"]["offered_measures"] == [["责令停职检查", "暂停执法活动", "警告处分", "严重警告处分"],
                                                    ["责令书面检查", "通报批评"]]
     assert [d["decision"] for d in offered["decisions"]] == ["mingshan_blame", "mingshan_circumstances",
-                                                            "mingshan_circumstances", "mingshan_levels",
-                                                            "mingshan_levels"]
+                                                             "mingshan_circumstances", "mingshan_levels",
+                                                             "mingshan_levels"]
     assert case.lane("decide") == GROUP
     case.complete("decide", decision(person("刘伟", "执法一科", "L3", ["warning", "suspend_enforcement"]),
                                      person("孙丽", "法制科", "L2", ["circulated_criticism"])))
