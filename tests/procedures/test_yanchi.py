@@ -133,8 +133,9 @@ def test_art7_art8_blame_proposal_per_7_2_then_30_day_clock_from_confirmation(pr
     proposals = {p["person"]: p for p in shown["data"]["circumstance_proposals"]}
     assert proposals["马某"]["grade"] == "secondary"
     assert proposals["马某"]["prior_same_faults"] == proposals["杨某"]["prior_same_faults"] == 0   # empty registry
-    assert any(e["effect"] == "mitigate" for e in proposals["马某"]["effects"])
-    assert not any(e["effect"] == "mitigate" for e in proposals["杨某"]["effects"])
+    [mitigation] = proposals["马某"]["effects"]
+    assert mitigation["effect"] == "mitigate" and mitigation["basis"].startswith("盐池 第十一条(三)：")
+    assert proposals["杨某"]["effects"] == []
     assert len(shown.decisions("yanchi_circumstances")) == 2          # evaluated once per person
     assert "subject" not in shown["data"] and "circumstance_index" not in shown["data"]
 
