@@ -115,19 +115,27 @@ def test_two_racing_completions_exactly_one_wins(mini: Database) -> None:
         barrier.wait()
         try:
             cases.complete_task(mini, task["id"], INTAKE | {"who": f"第{i}人"}, "zonghe")
-            outcomes.append("ok")
-        except Conflict:
-            outcomes.append("conflict")
+            outcomes.append(("ok", f"第{i}人"))
+        except Conflict as lost:
+            outcomes.append(("conflict", lost.message))
 
     threads = [threading.Thread(target=attempt, args=(i,)) for i in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
-    assert len(_only_task(mini, "decide")) > 0
+    assert sorted(kind for kind, _ in outcomes) == ["conflict", "conflict", "conflict", "ok"]
+    [winner] = [who for kind, who in outcomes if kind == "ok"]
+    # each loser is told that the task is already done, and by whom
+    assert [message.startswith("task '受理登记' is already completed by zonghe at ") for kind, message in outcomes
+            if kind == "conflict"] == [True, True, True]
+    # one 决定 task waits for 局党组, and the case holds the winner's data only
+    decide = _only_task(mini, "decide")
+    assert (decide["case"], decide["name"], decide["lane"], decide["form"]) == (1, "决定", "局党组", "mini_decide.json")
     case = cases.show_case(mini, 1)
-    assert sum(e["kind"] == "task_completed" for e in case["events"]) == 1
+    assert case["data"]["who"] == winner
+    assert [(e["element"], e["actor"], e["data"]["who"]) for e in case["events"] if e["kind"] == "task_completed"] \
+        == [("intake", "zonghe", winner)]
 
 
 def test_a_failing_script_rolls_the_step_back_and_records_the_error(mini: Database) -> None:

@@ -30,7 +30,8 @@ def test_wenshui_counts_earlier_faults_of_the_same_type_without_a_window(registr
     assert other["data"]["prior_same_faults"] == 0
     assert other["faults"] == [{"person": "张三", "regulation": "wenshui", "fault_type": "第八条(二)",
                                 "confirmed_on": "2026-09-02", "role": "officer", "grade": "full"}]
-    assert any(e["kind"] == "fault_recorded" for e in other["events"])
+    assert [(e["person"], e["fault_type"], e["confirmed_on"]) for e in other["events"]
+            if e["kind"] == "fault_recorded"] == [("张三", "第八条(二)", "2026-09-02")]
 
 
 def test_jinzhai_counts_only_the_year_before(registry: Database) -> None:

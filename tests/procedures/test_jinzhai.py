@@ -2,10 +2,9 @@
 
 The real bpmn/ dmn/ forms/ are deployed (SQLite and PostgreSQL); the ManualClock stands at Tue 2026-09-29 09:00
 Beijing time until a test moves it. Periods follow 民法典 第二百零一条至第二百零三条 by analogy (domain.md §X.7).
-The items of the 办法 are cited as 第N条 (item N), as in domain.md. All tasks are worked by "admin" until the demo
-users for these lanes exist. 第十七条(一)'s count of earlier 同类 faults comes from the fault registry the cases write
-(record_fault once 复核/申诉 are over and the 问责决定 is final, prior_faults before the circumstance table), never
-from a typed-in number.
+The items of the 办法 are cited as 第N条 (item N), as in domain.md. Each task is worked by its lane's demo user.
+第十七条(一)'s count of earlier 同类 faults comes from the fault registry the cases write (record_fault once 复核/申诉
+are over and the 问责决定 is final, prior_faults before the circumstance table), never from a typed-in number.
 """
 from __future__ import annotations
 
@@ -14,15 +13,12 @@ from typing import Any
 
 import pytest
 
-from runner.core import cases, timers
-from runner.core.errors import InvalidData
-from runner.store.db import Database
-from tests.conftest import after, at, utc
+from tests.conftest import at, utc
+from tests.procedures.driver import Case, Forbidden, InvalidData, Procedure
 
 PROCESS = "jinzhai_lost_case_accountability"
 AGENCY, LEGAL_OFFICE, JOINT_OFFICE, MEMBERS, JOINT_MEETING, SUPERVISION, GROUP, ACCOUNTABILITY = (
     "相关行政机关", "县政府法制办", "联席会议办公室", "成员单位", "联席会议", "县监察局", "县监察局调查组", "问责机关")
-USER = "admin"
 UNITS = ["县监察局", "县政府法制办", "县人民法院", "县人民检察院"]
 
 
@@ -38,7 +34,7 @@ def filed(on: str) -> dict[str, Any]:
     return {"filed_on": on, "report_basic_facts": "原告诉请撤销处罚决定。", "report_loss_causes": "主要证据不足。",
             "report_problems": "现场勘验记录缺失。", "report_suggestions": "加强证据收集培训。",
             "fault_types": ["art5_1"], "persons_involved": [{"person": "周某", "role": "officer"},
-                                                             {"person": "吴某", "role": "approver"}]}
+                                                            {"person": "吴某", "role": "approver"}]}
 
 
 def schedule(meeting_on: str) -> dict[str, Any]:
@@ -91,144 +87,116 @@ def decision(*, compensation: bool = False, received_on: str = "2026-11-27") -> 
             "compensation_paid": compensation}
 
 
-# ------------------------------------------------------------------------------------------------ helpers
+# ------------------------------------------------------------------------------------------------ steps
 
-def tasks_by_element(db: Database, case_id: int) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {}
-    for t in cases.list_tasks(db):
-        if t["case"] == case_id:
-            found.setdefault(t["element"], []).append(t)
-    return found
-
-
-def lane(db: Database, case_id: int, element: str) -> str:
-    (task,) = tasks_by_element(db, case_id)[element]
-    return task["lane"]
-
-
-def complete(db: Database, case_id: int, element: str, data: dict[str, Any]) -> dict[str, Any]:
-    found = tasks_by_element(db, case_id).get(element, [])
-    assert len(found) == 1, (element, sorted(tasks_by_element(db, case_id)))
-    return cases.complete_task(db, found[0]["id"], data, USER)
-
-
-def cosign_all(db: Database, case_id: int, agreed: bool = True) -> None:
-    found = tasks_by_element(db, case_id)["cosign"]
+def cosign_all(case: Case, agreed: bool = True) -> None:
+    """Every member unit co-signs the written opinion (第十条); with `agreed` False the first one refuses."""
+    found = case.by_element()["cosign"]
     assert len(found) == len(UNITS) and {t["lane"] for t in found} == {MEMBERS}
     for number, task in enumerate(found):
-        cases.complete_task(db, task["id"], {"cosign_result": {
-            "unit": UNITS[number], "agreed": agreed or number > 0, "signed_on": "2026-10-16"}}, USER)
+        case.complete_task(task, {"cosign_result": {
+            "unit": UNITS[number], "agreed": agreed or number > 0, "signed_on": "2026-10-16"}})
 
 
-def timer(case: dict[str, Any], element: str) -> dict[str, Any]:
-    found = [t for t in case["timers"] if t["element"] == element]
-    assert len(found) == 1, (element, case["timers"])
-    return found[0]
-
-
-def filed_case(db: Database, received_on: str = "2026-09-22", filed_on: str = "2026-09-29") -> int:
+def filed_case(procedure: Procedure, received_on: str = "2026-09-22", filed_on: str = "2026-09-29") -> Case:
     """登记 and 备案 done (第十八条); the 法制办 has the filing."""
-    started = cases.start_case(db, PROCESS, {}, USER)
-    assert [(t["element"], t["lane"]) for t in started["ready_tasks"]] == [("register", AGENCY)]
-    case_id = started["case"]
-    complete(db, case_id, "register", register(received_on))
-    complete(db, case_id, "file", filed(filed_on))
-    complete(db, case_id, "receive_filing", {"filing_received_on": filed_on, "report_complete": True})
-    return case_id
+    case = procedure.start()
+    assert [(t["element"], t["lane"]) for t in case.started["ready_tasks"]] == [("register", AGENCY)]
+    case.complete("register", register(received_on))
+    case.complete("file", filed(filed_on))
+    case.complete("receive_filing", {"filing_received_on": filed_on, "report_complete": True})
+    return case
 
 
-def screened_case(db: Database, meeting_on: str = "2026-10-15") -> int:
+def screened_case(procedure: Procedure, meeting_on: str = "2026-10-15") -> Case:
     """Filed, meeting scheduled, materials sent in time, screened: the members co-sign (第十条)."""
-    case_id = filed_case(db)
-    complete(db, case_id, "schedule_meeting", schedule(meeting_on))
-    complete(db, case_id, "send_materials", sent("2026-10-09"))
-    complete(db, case_id, "screen", screened())
-    return case_id
+    case = filed_case(procedure)
+    case.complete("schedule_meeting", schedule(meeting_on))
+    case.complete("send_materials", sent("2026-10-09"))
+    case.complete("screen", screened())
+    return case
 
 
-def investigated_case(db: Database, *subjects: dict[str, Any], group: bool = False) -> int:
+def investigated_case(procedure: Procedure, *subjects: dict[str, Any], group: bool = False) -> Case:
     """Screened, co-signed, archived and transferred; 立案 and investigated (第十条、第十一条)."""
-    case_id = screened_case(db)
-    cosign_all(db, case_id)
-    complete(db, case_id, "archive", {"archived_on": "2026-10-16", "archive_ref": "联席〔2026〕7号",
-                                      "transferred_on": "2026-10-16"})
-    assert lane(db, case_id, "open_case") == SUPERVISION
-    complete(db, case_id, "open_case", {"case_filed_on": "2026-10-19", "case_no": "金监立〔2026〕5号",
-                                        "form_group": group})
+    case = screened_case(procedure)
+    cosign_all(case)
+    case.complete("archive", {"archived_on": "2026-10-16", "archive_ref": "联席〔2026〕7号",
+                              "transferred_on": "2026-10-16"})
+    assert case.lane("open_case") == SUPERVISION
+    case.complete("open_case", {"case_filed_on": "2026-10-19", "case_no": "金监立〔2026〕5号",
+                                "form_group": group})
     if group:
-        complete(db, case_id, "form_group", {"group_formed_on": "2026-10-20",
-                                             "group_members": [{"name": "郑某", "unit": "县监察局"}]})
-        assert lane(db, case_id, "investigate_group") == GROUP
-        complete(db, case_id, "investigate_group", investigation(*subjects))
+        case.complete("form_group", {"group_formed_on": "2026-10-20",
+                                     "group_members": [{"name": "郑某", "unit": "县监察局"}]})
+        assert case.lane("investigate_group") == GROUP
+        case.complete("investigate_group", investigation(*subjects))
     else:
-        assert lane(db, case_id, "investigate_bureau") == SUPERVISION
-        complete(db, case_id, "investigate_bureau", investigation(*subjects))
-    return case_id
+        assert case.lane("investigate_bureau") == SUPERVISION
+        case.complete("investigate_bureau", investigation(*subjects))
+    return case
 
 
-def decided_case(db: Database, compensation: bool = False) -> int:
-    case_id = investigated_case(db)
-    complete(db, case_id, "opinion", OPINION)
-    complete(db, case_id, "legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": "2026-11-14"})
-    complete(db, case_id, "determine", findings(("周某", True, "none"), ("吴某", False, "none")))
-    complete(db, case_id, "decide", decision(compensation=compensation))
-    return case_id
+def decided_case(procedure: Procedure, compensation: bool = False) -> Case:
+    case = investigated_case(procedure)
+    case.complete("opinion", OPINION)
+    case.complete("legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": "2026-11-14"})
+    case.complete("determine", findings(("周某", True, "none"), ("吴某", False, "none")))
+    case.complete("decide", decision(compensation=compensation))
+    return case
 
 
 # ------------------------------------------------------------------------------------------------ 第十八条 备案
 
-def test_art18_worked_example_10_day_filing_from_2026_09_22_ends_2026_10_08(deployed: Database, clock) -> None:
+def test_art18_worked_example_10_day_filing_from_2026_09_22_ends_2026_10_08(procedure: Procedure) -> None:
     """第十八条 + domain.md §X.7.7：2026-09-22 收到判决 → 10 日届满 2026-10-02（国庆）→ 顺延至 2026-10-08，24 时截止；
     届满前一个工作日（节前最后一个工作日 2026-09-30）提醒。"""
-    started = cases.start_case(deployed, PROCESS, {}, USER)
-    case_id = started["case"]
-    complete(deployed, case_id, "register", register("2026-09-22"))
-    assert lane(deployed, case_id, "file") == AGENCY
-    case = cases.show_case(deployed, case_id)
-    deadline = timer(case, "timer_filing")
+    case = procedure.start()
+    case.complete("register", register("2026-09-22"))
+    assert case.lane("file") == AGENCY
+    shown = case.show()
+    deadline = shown.timer("timer_filing")
     assert (deadline["kind"], deadline["start"], deadline["period"], deadline["last_day"], deadline["rolled_from"]) == (
         "deadline", "2026-09-22", 10, "2026-10-08", "2026-10-02")
     assert deadline["due_at"] == utc(at("2026-10-09"))
-    assert timer(case, "timer_filing_reminder")["due_at"] == utc(at("2026-09-30"))
-    clock.set(at("2026-09-30", 9))
-    timers.fire_due(deployed)
-    assert lane(deployed, case_id, "remind_filing") == AGENCY
-    complete(deployed, case_id, "file", filed("2026-10-08"))                      # on the last day: in time
-    complete(deployed, case_id, "receive_filing", {"filing_received_on": "2026-10-08", "report_complete": True})
-    case = cases.show_case(deployed, case_id)
-    assert case["data"]["filed_in_time"] is True and case["overdue"] is False
-    assert timer(case, "timer_filing")["state"] == "cancelled"
+    assert shown.timer("timer_filing_reminder")["due_at"] == utc(at("2026-09-30"))
+    procedure.to("2026-09-30", 9)
+    assert case.lane("remind_filing") == AGENCY
+    case.complete("file", filed("2026-10-08"))                      # on the last day: in time
+    case.complete("receive_filing", {"filing_received_on": "2026-10-08", "report_complete": True})
+    shown = case.show()
+    assert shown["data"]["filed_in_time"] is True and shown["overdue"] is False
+    assert shown.timer("timer_filing")["state"] == "cancelled"
 
 
 def test_art18_filing_late_marks_the_case_overdue_agency_explains_legal_office_supervises(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十八条：10 日届满仍未备案的，案件标记逾期，行政机关说明原因、县政府法制办督办（纳入依法行政考核）；备案仍须完成，
     记为逾期报备。"""
-    case_id = cases.start_case(deployed, PROCESS, {}, USER)["case"]
-    complete(deployed, case_id, "register", register("2026-09-22"))
-    clock.set(after("2026-10-08"))
-    timers.fire_due(deployed)
-    case = cases.show_case(deployed, case_id)
-    assert case["overdue"] is True
-    assert [(e["element"], e["last_day"]) for e in case["events"] if e["kind"] == "deadline_passed"] == [
+    case = procedure.start()
+    case.complete("register", register("2026-09-22"))
+    procedure.after_last_day("2026-10-08")
+    shown = case.show()
+    assert shown["overdue"] is True
+    assert [(e["element"], e["last_day"]) for e in shown.events("deadline_passed")] == [
         ("timer_filing", "2026-10-08")]
-    assert lane(deployed, case_id, "urge_filing") == AGENCY
-    assert lane(deployed, case_id, "supervise_filing") == LEGAL_OFFICE
-    complete(deployed, case_id, "supervise_filing", {"filing_supervised_on": "2026-10-09",
-                                                     "filing_supervision_measures": "限当日报备。",
-                                                     "filing_appraisal_note": "逾期报备，考核扣分。"})
-    complete(deployed, case_id, "file", filed("2026-10-09"))
-    complete(deployed, case_id, "receive_filing", {"filing_received_on": "2026-10-09", "report_complete": True})
-    assert cases.show_case(deployed, case_id)["data"]["filed_in_time"] is False
-    assert lane(deployed, case_id, "schedule_meeting") == JOINT_OFFICE
+    assert case.lane("urge_filing") == AGENCY
+    assert case.lane("supervise_filing") == LEGAL_OFFICE
+    case.complete("supervise_filing", {"filing_supervised_on": "2026-10-09",
+                                       "filing_supervision_measures": "限当日报备。",
+                                       "filing_appraisal_note": "逾期报备，考核扣分。"})
+    case.complete("file", filed("2026-10-09"))
+    case.complete("receive_filing", {"filing_received_on": "2026-10-09", "report_complete": True})
+    assert case.show()["data"]["filed_in_time"] is False
+    assert case.lane("schedule_meeting") == JOINT_OFFICE
 
 
-def test_art18_the_analysis_report_needs_its_four_sections(deployed: Database) -> None:
+def test_art18_the_analysis_report_needs_its_four_sections(procedure: Procedure) -> None:
     """第十八条：分析报告应包括案件基本情况、败诉原因分析、存在问题及工作建议。"""
-    case_id = cases.start_case(deployed, PROCESS, {}, USER)["case"]
-    complete(deployed, case_id, "register", register("2026-09-22"))
+    case = procedure.start()
+    case.complete("register", register("2026-09-22"))
     with pytest.raises(InvalidData) as bad:
-        complete(deployed, case_id, "file", {"filed_on": "2026-09-29", "report_basic_facts": "……"})
+        case.complete("file", {"filed_on": "2026-09-29", "report_basic_facts": "……"})
     assert {e["path"] for e in bad.value.details["errors"]} == {
         "report_loss_causes", "report_problems", "report_suggestions"}
 
@@ -238,179 +206,177 @@ def test_art18_the_analysis_report_needs_its_four_sections(deployed: Database) -
 @pytest.mark.parametrize("meeting_on, due_on", [("2026-10-15", "2026-10-12"), ("2026-10-08", "2026-09-30"),
                                                 ("2026-10-12", "2026-10-09")])
 def test_art10_materials_due_three_days_before_the_meeting_moved_back_to_a_working_day(
-        deployed: Database, meeting_on: str, due_on: str) -> None:
+        procedure: Procedure, meeting_on: str, due_on: str) -> None:
     """第十条「会议召开前3天，将会议资料送达成员单位」：最迟送达日 = 会议日前 3 日；该日为休息日的提前到此前最后
     一个工作日（10-08 开会：10-05 是国庆假日 → 09-30）。"""
-    case_id = filed_case(deployed)
-    complete(deployed, case_id, "schedule_meeting", schedule(meeting_on))
-    case = cases.show_case(deployed, case_id)
-    assert case["data"]["materials_due_on"] == due_on
-    deadline = timer(case, "timer_materials")
+    case = filed_case(procedure)
+    case.complete("schedule_meeting", schedule(meeting_on))
+    shown = case.show()
+    assert shown["data"]["materials_due_on"] == due_on
+    deadline = shown.timer("timer_materials")
     assert (deadline["kind"], deadline["start"], deadline["period"], deadline["last_day"], deadline["rolled_from"]) == (
         "deadline", due_on, 0, due_on, None)
-    assert lane(deployed, case_id, "send_materials") == JOINT_OFFICE
+    assert case.lane("send_materials") == JOINT_OFFICE
 
 
-def test_art10_materials_late_office_explains_legal_office_supervises(deployed: Database, clock) -> None:
+def test_art10_materials_late_office_explains_legal_office_supervises(procedure: Procedure) -> None:
     """第十条：会议资料未在会前 3 天送达的，案件标记逾期，联席会议办公室说明原因、县政府法制办督办。"""
-    case_id = filed_case(deployed)
-    complete(deployed, case_id, "schedule_meeting", schedule("2026-10-15"))
-    clock.set(after("2026-10-12"))
-    timers.fire_due(deployed)
-    case = cases.show_case(deployed, case_id)
-    assert case["overdue"] is True
-    assert lane(deployed, case_id, "urge_materials") == JOINT_OFFICE
-    assert lane(deployed, case_id, "supervise_materials") == LEGAL_OFFICE
-    complete(deployed, case_id, "urge_materials", {"materials_overdue_reason": "材料未齐。",
-                                                   "materials_remedy": "会议推迟至 10 月 20 日。"})
-    complete(deployed, case_id, "send_materials", sent("2026-10-13"))
-    assert lane(deployed, case_id, "screen") == JOINT_MEETING
+    case = filed_case(procedure)
+    case.complete("schedule_meeting", schedule("2026-10-15"))
+    procedure.after_last_day("2026-10-12")
+    shown = case.show()
+    assert shown["overdue"] is True
+    assert case.lane("urge_materials") == JOINT_OFFICE
+    assert case.lane("supervise_materials") == LEGAL_OFFICE
+    case.complete("urge_materials", {"materials_overdue_reason": "材料未齐。",
+                                     "materials_remedy": "会议推迟至 10 月 20 日。"})
+    case.complete("send_materials", sent("2026-10-13"))
+    assert case.lane("screen") == JOINT_MEETING
 
 
 def test_art10_a_member_unit_does_not_cosign_the_meeting_rediscusses_and_decides_not_to_pursue(
-        deployed: Database) -> None:
+        procedure: Procedure) -> None:
     """第十条：书面意见须经成员单位会签同意（每个成员单位一个会签任务）；未获一致的（制度未规定，SILENT）重新提请联席会议
     研究；联席会议未确定问责的，归档后本案终结（第三条「可以进行问责」）。"""
-    case_id = screened_case(deployed)
-    cosign_all(deployed, case_id, agreed=False)
-    assert lane(deployed, case_id, "screen") == JOINT_MEETING
-    case = cases.show_case(deployed, case_id)
-    assert case["data"]["previous_cosign_results"][0]["agreed"] is False
-    complete(deployed, case_id, "screen", screened(pursue=False))
-    cosign_all(deployed, case_id)
-    done = complete(deployed, case_id, "archive", {"archived_on": "2026-10-20", "archive_ref": "联席〔2026〕8号"})
+    case = screened_case(procedure)
+    cosign_all(case, agreed=False)
+    assert case.lane("screen") == JOINT_MEETING
+    shown = case.show()
+    assert shown["data"]["previous_cosign_results"][0]["agreed"] is False
+    case.complete("screen", screened(pursue=False))
+    cosign_all(case)
+    done = case.complete("archive", {"archived_on": "2026-10-20", "archive_ref": "联席〔2026〕8号"})
     assert done["status"] == "completed"
-    case = cases.show_case(deployed, case_id)
-    assert [e["element"] for e in case["events"] if e["kind"] == "end_event"] == ["end_not_pursued"]
-    assert len(case["data"]["cosign_results"]) == len(UNITS) and case["data"]["all_agreed"] is True
+    shown = case.show()
+    assert shown.ended() == ["end_not_pursued"]
+    assert len(shown["data"]["cosign_results"]) == len(UNITS) and shown["data"]["all_agreed"] is True
 
 
 # ------------------------------------------------------------------------------------------------ 第十一条至第十七条
 
-def test_art11_investigation_group_blame_and_circumstance_tables_then_proposals(deployed: Database) -> None:
+def test_art11_investigation_group_blame_and_circumstance_tables_then_proposals(procedure: Procedure) -> None:
     """第十一条：县监察局可以根据需要抽调人员组成调查组；第六条、第十四条：决策表给出问责对象（实施主体问责，承办人、
     批准人的责任由人综合认定）；第十五条至第十七条：逐人给出情节建议；县监察局提出问责意见，法制办可以提出问责建议。"""
-    case_id = investigated_case(deployed, subject("周某", "officer", aggravate_obstruction=True),
-                                subject("吴某", "approver", mitigate_self_corrected=True), group=True)
-    case = cases.show_case(deployed, case_id)
-    (blame,) = [d for d in case["decisions"] if d["decision"] == "jinzhai_blame"]
+    case = investigated_case(procedure, subject("周某", "officer", aggravate_obstruction=True),
+                             subject("吴某", "approver", mitigate_self_corrected=True), group=True)
+    shown = case.show()
+    (blame,) = shown.decisions("jinzhai_blame")
     grades = {r["role"]: r["grade"] for r in blame["outputs"]}
     assert grades["implementing_body"] == "liable"
     assert grades["officer"] == grades["approver"] == "undetermined"       # 第十四条: factors only, a person decides
-    proposals = {p["person"]: [e["effect"] for e in p["effects"]] for p in case["data"]["circumstance_proposals"]}
+    proposals = {p["person"]: [e["effect"] for e in p["effects"]] for p in shown["data"]["circumstance_proposals"]}
     assert proposals == {"周某": ["aggravate"], "吴某": ["mitigate"]}   # 第十七条(二), 第十六条(二)
-    assert [p["prior_same_faults"] for p in case["data"]["circumstance_proposals"]] == [0, 0]   # empty registry
-    assert len([d for d in case["decisions"] if d["decision"] == "jinzhai_circumstances"]) == 2
-    assert lane(deployed, case_id, "opinion") == SUPERVISION
-    complete(deployed, case_id, "opinion", OPINION)
-    assert lane(deployed, case_id, "legal_proposal") == LEGAL_OFFICE
+    assert [p["prior_same_faults"] for p in shown["data"]["circumstance_proposals"]] == [0, 0]   # empty registry
+    assert len(shown.decisions("jinzhai_circumstances")) == 2
+    assert case.lane("opinion") == SUPERVISION
+    case.complete("opinion", OPINION)
+    assert case.lane("legal_proposal") == LEGAL_OFFICE
     with pytest.raises(InvalidData):                                        # a proposal needs its text
-        complete(deployed, case_id, "legal_proposal", {"legal_proposal_made": True, "legal_proposal_on": "2026-11-14"})
-    complete(deployed, case_id, "legal_proposal", {"legal_proposal_made": True, "legal_proposal_on": "2026-11-14",
-                                                   "legal_proposal_text": "建议对周某诫勉。"})
-    assert lane(deployed, case_id, "determine") == JOINT_MEETING
+        case.complete("legal_proposal", {"legal_proposal_made": True, "legal_proposal_on": "2026-11-14"})
+    case.complete("legal_proposal", {"legal_proposal_made": True, "legal_proposal_on": "2026-11-14",
+                                     "legal_proposal_text": "建议对周某诫勉。"})
+    assert case.lane("determine") == JOINT_MEETING
 
 
-def test_art15_everyone_exempt_ends_the_case(deployed: Database) -> None:
+def test_art15_everyone_exempt_ends_the_case(procedure: Procedure) -> None:
     """第十五条(六)：非因故意或者重大过失导致败诉的，免予问责；行政机关亦不问责的，本案终结。"""
-    case_id = investigated_case(deployed, subject("周某", "officer", exempt_no_intent_or_gross_negligence=True))
-    case = cases.show_case(deployed, case_id)
-    assert [e["effect"] for e in case["data"]["circumstance_proposals"][0]["effects"]] == ["exempt"]
-    complete(deployed, case_id, "opinion", OPINION | {"person_opinions": [], "agency_opinions": []})
-    complete(deployed, case_id, "legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": "2026-11-14"})
-    done = complete(deployed, case_id, "determine", findings(("周某", True, "exempt"), agency_liable=False))
+    case = investigated_case(procedure, subject("周某", "officer", exempt_no_intent_or_gross_negligence=True))
+    shown = case.show()
+    assert [e["effect"] for e in shown["data"]["circumstance_proposals"][0]["effects"]] == ["exempt"]
+    case.complete("opinion", OPINION | {"person_opinions": [], "agency_opinions": []})
+    case.complete("legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": "2026-11-14"})
+    done = case.complete("determine", findings(("周某", True, "exempt"), agency_liable=False))
     assert done["status"] == "completed"
-    case = cases.show_case(deployed, case_id)
-    assert [e["element"] for e in case["events"] if e["kind"] == "end_event"] == ["end_exempt"]
-    assert case["faults"] == []                                            # 免予问责: nothing to count later
+    shown = case.show()
+    assert shown.ended() == ["end_exempt"]
+    assert shown["faults"] == []                                            # 免予问责: nothing to count later
 
 
 # ------------------------------------------------------------------------------------------------ 第十三条、第二十条、第二十一条
 
-def test_art13_agencies_only_take_measures_1_to_3(deployed: Database) -> None:
+def test_art13_agencies_only_take_measures_1_to_3(procedure: Procedure) -> None:
     """第十三条：第一项至第三项规定的问责方式适用于行政机关——对行政机关诫勉被拒绝；决策表记录两类对象可用的方式。"""
-    case_id = investigated_case(deployed)
-    complete(deployed, case_id, "opinion", OPINION)
-    complete(deployed, case_id, "legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": "2026-11-14"})
-    complete(deployed, case_id, "determine", findings(("周某", True, "none")))
-    assert lane(deployed, case_id, "decide") == ACCOUNTABILITY
-    case = cases.show_case(deployed, case_id)
-    persons = [m["measure"] for m in case["data"]["measures_allowed_for_persons"]]
-    agencies = [m["measure"] for m in case["data"]["measures_allowed_for_agencies"]]
+    case = investigated_case(procedure)
+    case.complete("opinion", OPINION)
+    case.complete("legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": "2026-11-14"})
+    case.complete("determine", findings(("周某", True, "none")))
+    assert case.lane("decide") == ACCOUNTABILITY
+    shown = case.show()
+    persons = [m["measure"] for m in shown["data"]["measures_allowed_for_persons"]]
+    agencies = [m["measure"] for m in shown["data"]["measures_allowed_for_agencies"]]
     assert agencies == ["written_self_criticism", "circulated_criticism", "public_apology"]
-    assert {"admonition", "dismissal"} <= set(persons) and len(persons) > len(agencies)
+    assert persons == agencies + ["admonition", "transfer", "suspension", "resignation_or_removal", "dismissal",
+                                  "other_lawful", "discipline_or_legal"]
     bad = decision() | {"agency_measures": [{"agency": "县自然资源局", "measures": ["admonition"]}]}
     with pytest.raises(InvalidData) as refused:
-        complete(deployed, case_id, "decide", bad)
+        case.complete("decide", bad)
     assert refused.value.details["errors"][0]["path"].startswith("agency_measures/0/measures")
 
 
-def test_art20_art21_execution_recovery_and_review_run_together_nobody_appeals(deployed: Database, clock) -> None:
+def test_art20_art21_execution_recovery_and_review_run_together_nobody_appeals(procedure: Procedure) -> None:
     """第二十条：已实施国家赔偿的，责令责任人员承担部分或全部赔偿费用；第二十一条：责任人员可参照《公务员法》申请复核、
     申诉（2026-11-27 收到 → 复核、直接申诉期 2026-12-27 周日 → 顺延 2026-12-28），期间问责决定不停止执行；通报后办结。"""
-    case_id = decided_case(deployed, compensation=True)
-    tasks = tasks_by_element(deployed, case_id)
-    assert tasks["execute"][0]["lane"] == ACCOUNTABILITY
-    assert tasks["register_review_in_window"][0]["lane"] == "复核机关"
-    assert tasks["register_appeal_in_window"][0]["lane"] == "申诉受理机关"
-    case = cases.show_case(deployed, case_id)
-    assert case["data"]["review_parties"] == [{"name": "周某", "kind": "person", "decision_received_on": "2026-11-27"}]
-    assert case["faults"] == []                     # not final while 复核/申诉 may still change it (第二十一条)
-    windows = {t["element"]: t for t in case["timers"]}
+    case = decided_case(procedure, compensation=True)
+    assert case.lane("execute") == ACCOUNTABILITY
+    assert case.lane("register_review_in_window") == "复核机关"
+    assert case.lane("register_appeal_in_window") == "申诉受理机关"
+    shown = case.show()
+    assert shown["data"]["review_parties"] == [
+        {"name": "周某", "kind": "person", "decision_received_on": "2026-11-27"}]
+    assert shown["faults"] == []                     # not final while 复核/申诉 may still change it (第二十一条)
+    windows = {t["element"]: t for t in shown["timers"]}
     assert (windows["timer_review_window"]["last_day"], windows["timer_review_window"]["rolled_from"]) == (
         "2026-12-28", "2026-12-27")
     assert windows["timer_appeal_window"]["last_day"] == "2026-12-28"
 
-    complete(deployed, case_id, "execute", {"executed_on": "2026-11-30", "execution_note": "已诫勉谈话、通报。"})
-    assert lane(deployed, case_id, "recover") == AGENCY
-    complete(deployed, case_id, "recover", {"compensation_amount": 20000, "recovery_ordered_on": "2026-12-01",
-                                            "recovery_items": [{"person": "周某", "share": "partial", "amount": 5000}]})
-    assert "circulate" not in tasks_by_element(deployed, case_id)          # waits for 复核/申诉 windows
-    clock.set(after("2026-12-28"))
-    timers.fire_due(deployed)
-    assert lane(deployed, case_id, "circulate") == JOINT_MEETING
-    done = complete(deployed, case_id, "circulate", {"circulated_on": "2027-01-05", "circulation_summary": "通报全县。",
-                                                     "exchanged_with_court_procuratorate": True})
+    case.complete("execute", {"executed_on": "2026-11-30", "execution_note": "已诫勉谈话、通报。"})
+    assert case.lane("recover") == AGENCY
+    case.complete("recover", {"compensation_amount": 20000, "recovery_ordered_on": "2026-12-01",
+                              "recovery_items": [{"person": "周某", "share": "partial", "amount": 5000}]})
+    assert "circulate" not in case.elements()            # waits for 复核/申诉 windows
+    procedure.after_last_day("2026-12-28")
+    assert case.lane("circulate") == JOINT_MEETING
+    done = case.complete("circulate", {"circulated_on": "2027-01-05", "circulation_summary": "通报全县。",
+                                       "exchanged_with_court_procuratorate": True})
     assert done["status"] == "completed"
-    case = cases.show_case(deployed, case_id)
-    (result,) = case["data"]["review_appeal_results"]
+    shown = case.show()
+    (result,) = shown["data"]["review_appeal_results"]
     assert (result["applicant"], result["review_applied"], result["appeal_applied"], result["execution_suspended"]) == (
         "周某", False, False, False)
-    assert case["data"]["decision_changed"] is False
+    assert shown["data"]["decision_changed"] is False
     # 第十七条(一): the final decision recorded 周某's fault, dated by the 联席会议 认定 (第九条(三)); 吴某 was not liable
-    assert case["faults"] == [{"person": "周某", "regulation": "jinzhai", "fault_type": "art5_1",
-                               "confirmed_on": "2026-11-20", "role": "officer", "grade": None}]
-    assert case["data"]["registered_faults"] == ["周某"]
+    assert shown["faults"] == [{"person": "周某", "regulation": "jinzhai", "fault_type": "art5_1",
+                                "confirmed_on": "2026-11-20", "role": "officer", "grade": None}]
+    assert shown["data"]["registered_faults"] == ["周某"]
 
 
-def test_art21_review_changes_the_decision_and_the_accountability_body_adjusts_it(deployed: Database, clock) -> None:
+def test_art21_review_changes_the_decision_and_the_accountability_body_adjusts_it(procedure: Procedure) -> None:
     """第二十一条：周某三十日内申请复核，问责机关三十日内作出变更决定；对复核决定不服可在十五日内申诉（未申诉）；
     问责机关按复核结果调整；执行分支不等待复核（不停止执行）。"""
-    case_id = decided_case(deployed)
-    complete(deployed, case_id, "register_review_in_window", {"review_applied": True, "review_applied_on": "2026-12-01",
-                                                               "review_grounds": "诫勉过重。"})
-    complete(deployed, case_id, "execute", {"executed_on": "2026-12-02", "execution_note": "已通报、已诫勉。"})
-    case = cases.show_case(deployed, case_id)
-    assert [t["last_day"] for t in case["timers"] if t["element"] == "timer_review_decision"] == ["2026-12-31"]
-    complete(deployed, case_id, "decide_review_in_period", {
+    case = decided_case(procedure)
+    case.complete("register_review_in_window", {"review_applied": True, "review_applied_on": "2026-12-01",
+                                                "review_grounds": "诫勉过重。"})
+    case.complete("execute", {"executed_on": "2026-12-02", "execution_note": "已通报、已诫勉。"})
+    shown = case.show()
+    assert [t["last_day"] for t in shown.timers("timer_review_decision")] == ["2026-12-31"]
+    case.complete("decide_review_in_period", {
         "review_outcome": "changed", "review_decision_summary": "撤销诫勉，保留责令书面检查。",
         "review_decided_on": "2026-12-20", "review_decision_received_on": "2026-12-21"})
-    complete(deployed, case_id, "register_post_review_appeal_in_window", {"post_review_appeal_applied": False})
-    clock.set(after("2026-12-28"))                     # the direct-appeal window closes
-    timers.fire_due(deployed)
-    assert lane(deployed, case_id, "adjust_decision") == ACCOUNTABILITY
-    complete(deployed, case_id, "adjust_decision", {"adjusted_on": "2026-12-29", "adjustment": "撤销诫勉。"})
-    complete(deployed, case_id, "circulate", {"circulated_on": "2027-01-05", "circulation_summary": "通报全县。",
-                                              "exchanged_with_court_procuratorate": False})
-    case = cases.show_case(deployed, case_id)
-    assert case["status"] == "completed" and case["data"]["decision_changed"] is True
-    assert [f["person"] for f in case["faults"]] == ["周某"]           # changed, not revoked: the fault stands
+    case.complete("register_post_review_appeal_in_window", {"post_review_appeal_applied": False})
+    procedure.after_last_day("2026-12-28")             # the direct-appeal window closes
+    assert case.lane("adjust_decision") == ACCOUNTABILITY
+    case.complete("adjust_decision", {"adjusted_on": "2026-12-29", "adjustment": "撤销诫勉。"})
+    case.complete("circulate", {"circulated_on": "2027-01-05", "circulation_summary": "通报全县。",
+                                "exchanged_with_court_procuratorate": False})
+    shown = case.show()
+    assert shown["status"] == "completed" and shown["data"]["decision_changed"] is True
+    assert [f["person"] for f in shown["faults"]] == ["周某"]           # changed, not revoked: the fault stands
 
 
 # ------------------------------------------------------------------------------------------------ 第十七条(一) registry
 
-def accountable_case(db: Database, clock, received_on: str, fault_type: str,
-                     person: str = "周某") -> tuple[int, dict[str, Any]]:
+def accountable_case(procedure: Procedure, received_on: str, fault_type: str,
+                     person: str = "周某") -> tuple[Case, dict[str, Any]]:
     """One 败诉 case run through the runner until its 问责决定 is final, every date following `received_on` (the clock
     stands on that day): investigated on day 40, 认定 by the 联席会议 on day 50 (第九条(三)), decided on day 55,
     neither 复核 nor 申诉 applied for (第二十一条). Returns the case and the circumstance proposal the table made for
@@ -418,36 +384,35 @@ def accountable_case(db: Database, clock, received_on: str, fault_type: str,
     def day(n: int) -> str:
         return (dt.date.fromisoformat(received_on) + dt.timedelta(days=n)).isoformat()
 
-    clock.set(at(received_on, 9))
-    case_id = cases.start_case(db, PROCESS, {}, USER)["case"]
-    complete(db, case_id, "register", register(received_on))
-    complete(db, case_id, "file", filed(day(5)))
-    complete(db, case_id, "receive_filing", {"filing_received_on": day(5), "report_complete": True})
-    complete(db, case_id, "schedule_meeting", schedule(day(20)))
-    complete(db, case_id, "send_materials", sent(day(10)))
-    complete(db, case_id, "screen", screened() | {"meeting_held_on": day(20)})
-    for unit, task in zip(UNITS, tasks_by_element(db, case_id)["cosign"]):
-        cases.complete_task(db, task["id"], {"cosign_result": {"unit": unit, "agreed": True, "signed_on": day(21)}},
-                            USER)
-    complete(db, case_id, "archive", {"archived_on": day(22), "archive_ref": "联席〔2026〕9号",
-                                      "transferred_on": day(22)})
-    complete(db, case_id, "open_case", {"case_filed_on": day(23), "case_no": "金监立〔2026〕9号",
-                                        "form_group": False})
-    complete(db, case_id, "investigate_bureau",
-             investigation(subject(person, "officer", fault_type=fault_type)) | {"investigated_on": day(40)})
-    (proposal,) = cases.show_case(db, case_id)["data"]["circumstance_proposals"]
-    complete(db, case_id, "opinion", OPINION | {"opinion_on": day(41), "feedback_on": day(42)})
-    complete(db, case_id, "legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": day(43)})
+    procedure.to(received_on, 9, fire=False)
+    case = procedure.start()
+    case.complete("register", register(received_on))
+    case.complete("file", filed(day(5)))
+    case.complete("receive_filing", {"filing_received_on": day(5), "report_complete": True})
+    case.complete("schedule_meeting", schedule(day(20)))
+    case.complete("send_materials", sent(day(10)))
+    case.complete("screen", screened() | {"meeting_held_on": day(20)})
+    for unit, task in zip(UNITS, case.by_element()["cosign"]):
+        case.complete_task(task, {"cosign_result": {"unit": unit, "agreed": True, "signed_on": day(21)}})
+    case.complete("archive", {"archived_on": day(22), "archive_ref": "联席〔2026〕9号",
+                              "transferred_on": day(22)})
+    case.complete("open_case", {"case_filed_on": day(23), "case_no": "金监立〔2026〕9号",
+                                "form_group": False})
+    case.complete("investigate_bureau",
+                  investigation(subject(person, "officer", fault_type=fault_type)) | {"investigated_on": day(40)})
+    (proposal,) = case.show()["data"]["circumstance_proposals"]
+    case.complete("opinion", OPINION | {"opinion_on": day(41), "feedback_on": day(42)})
+    case.complete("legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": day(43)})
     effect = "aggravate" if "aggravate" in [e["effect"] for e in proposal["effects"]] else "none"
-    complete(db, case_id, "determine", findings((person, True, effect)) | {"determined_on": day(50)})
-    complete(db, case_id, "decide", decision(received_on=day(57)) | {"decided_on": day(55)})
-    complete(db, case_id, "register_review_in_window", {"review_applied": False})
-    complete(db, case_id, "register_appeal_in_window", {"appeal_applied": False})
-    return case_id, proposal
+    case.complete("determine", findings((person, True, effect)) | {"determined_on": day(50)})
+    case.complete("decide", decision(received_on=day(57)) | {"decided_on": day(55)})
+    case.complete("register_review_in_window", {"review_applied": False})
+    case.complete("register_appeal_in_window", {"appeal_applied": False})
+    return case, proposal
 
 
 def test_art17_1_earlier_faults_of_the_same_kind_within_one_year_come_from_the_fault_registry(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十七条(一)「同一责任人员一年内出现两次（含）以上同类过错行为的」应当从重：每案问责决定确定（复核、申诉办结）后
     把被问责的责任人员登记入过错登记簿（类型为第五条情形，日期为联席会议认定之日），后案的情节表从登记簿取本人此前同类过错数（基准日为
     调查完成之日），不由人填写。默认口径：「一年内」为基准日及以前十二个月，「同类」为同一第五条情形，本案不计入。
@@ -457,61 +422,60 @@ def test_art17_1_earlier_faults_of_the_same_kind_within_one_year_come_from_the_f
                ("2026-04-11", "art5_3", 0),      # another 第五条 item: not 同类
                ("2026-06-10", "art5_1", 1)]      # investigated 2026-07-20: 2025-06-11 is more than a year back
     for received_on, fault_type, prior in history:
-        case_id, proposal = accountable_case(deployed, clock, received_on, fault_type)
+        case, proposal = accountable_case(procedure, received_on, fault_type)
         assert proposal["prior_same_faults"] == prior, received_on
         effects = [e["effect"] for e in proposal["effects"]]
         assert "aggravate" not in effects
         assert ("undetermined" in effects) == (prior == 1)            # jz_circ_JA1_current: whether this case counts
         determined_on = (dt.date.fromisoformat(received_on) + dt.timedelta(days=50)).isoformat()
-        assert cases.show_case(deployed, case_id)["faults"] == [
+        assert case.show()["faults"] == [
             {"person": "周某", "regulation": "jinzhai", "fault_type": fault_type, "confirmed_on": determined_on,
              "role": "officer", "grade": None}]
 
     # investigated 2026-11-01: the 同类 faults 认定 2026-02-25 and 2026-07-30 count; 2025-06-11 and art5_3 do not
-    case_id, proposal = accountable_case(deployed, clock, "2026-09-22", "art5_1")
+    case, proposal = accountable_case(procedure, "2026-09-22", "art5_1")
     assert proposal["prior_same_faults"] == 2
     assert [e["effect"] for e in proposal["effects"]] == ["aggravate"]
     assert proposal["effects"][0]["basis"].startswith("金寨 第十七条(一)")
-    case = cases.show_case(deployed, case_id)
-    (table,) = [d for d in case["decisions"] if d["decision"] == "jinzhai_circumstances"]
+    shown = case.show()
+    (table,) = shown.decisions("jinzhai_circumstances")
     assert [value for label, value in table["inputs"].items() if label.startswith("第十七条(一)")] == [2]
-    assert [e["person"] for e in case["events"] if e["kind"] == "fault_recorded"] == ["周某"]
+    assert [e["person"] for e in shown.events("fault_recorded")] == ["周某"]
 
-    _, other = accountable_case(deployed, clock, "2026-09-23", "art5_1", person="吴某")    # per person
+    _, other = accountable_case(procedure, "2026-09-23", "art5_1", person="吴某")    # per person
     assert other["prior_same_faults"] == 0
 
 
-def test_art11_only_the_county_supervision_bureau_group_works_the_group_investigation(deployed: Database) -> None:
+def test_art11_only_the_county_supervision_bureau_group_works_the_group_investigation(procedure: Procedure) -> None:
     """第十一条：调查组由县监察局抽调人员组成——泳道（角色）是「县监察局调查组」，文水的「调查组」成员不能办理。"""
-    from runner.core.errors import Forbidden
-    case_id = screened_case(deployed)
-    cosign_all(deployed, case_id)
-    complete(deployed, case_id, "archive", {"archived_on": "2026-10-16", "archive_ref": "联席〔2026〕7号",
-                                            "transferred_on": "2026-10-16"})
-    complete(deployed, case_id, "open_case", {"case_filed_on": "2026-10-19", "case_no": "金监立〔2026〕5号",
-                                              "form_group": True})
-    complete(deployed, case_id, "form_group", {"group_formed_on": "2026-10-20",
-                                               "group_members": [{"name": "郑某", "unit": "县监察局"}]})
-    (task,) = tasks_by_element(deployed, case_id)["investigate_group"]
+    case = screened_case(procedure)
+    cosign_all(case)
+    case.complete("archive", {"archived_on": "2026-10-16", "archive_ref": "联席〔2026〕7号",
+                              "transferred_on": "2026-10-16"})
+    case.complete("open_case", {"case_filed_on": "2026-10-19", "case_no": "金监立〔2026〕5号",
+                                "form_group": True})
+    case.complete("form_group", {"group_formed_on": "2026-10-20",
+                                 "group_members": [{"name": "郑某", "unit": "县监察局"}]})
+    task = case.task("investigate_group")
     assert task["lane"] == "县监察局调查组"
-    assert cases.list_tasks(deployed, user_name="diaocha") == []             # 文水 调查组
+    assert procedure.tasks(user="diaocha") == []             # 文水 调查组
     with pytest.raises(Forbidden):
-        cases.complete_task(deployed, task["id"], investigation(), "diaocha")
-    assert [t["element"] for t in cases.list_tasks(deployed, user_name="jcdiaocha")] == ["investigate_group"]
-    cases.complete_task(deployed, task["id"], investigation(), "jcdiaocha")
-    assert lane(deployed, case_id, "opinion") == SUPERVISION
+        case.complete_task(task, investigation(), user="diaocha")
+    assert [t["element"] for t in procedure.tasks(user="jcdiaocha")] == ["investigate_group"]
+    case.complete_task(task, investigation(), user="jcdiaocha")
+    assert case.lane("opinion") == SUPERVISION
 
 
-def test_art21_a_person_whose_decision_is_revoked_on_review_is_not_recorded(deployed: Database) -> None:
+def test_art21_a_person_whose_decision_is_revoked_on_review_is_not_recorded(procedure: Procedure) -> None:
     """第二十一条：复核撤销问责决定的，该责任人员的过错不成立，不登记入过错登记簿（第十七条(一)不计）。"""
-    case_id = decided_case(deployed)
-    complete(deployed, case_id, "register_review_in_window", {"review_applied": True, "review_applied_on": "2026-12-01",
-                                                               "review_grounds": "不应问责。"})
-    complete(deployed, case_id, "register_appeal_in_window", {"appeal_applied": False})
-    complete(deployed, case_id, "decide_review_in_period", {
+    case = decided_case(procedure)
+    case.complete("register_review_in_window", {"review_applied": True, "review_applied_on": "2026-12-01",
+                                                "review_grounds": "不应问责。"})
+    case.complete("register_appeal_in_window", {"appeal_applied": False})
+    case.complete("decide_review_in_period", {
         "review_outcome": "revoked", "review_decision_summary": "撤销问责决定。",
         "review_decided_on": "2026-12-20", "review_decision_received_on": "2026-12-21"})
-    complete(deployed, case_id, "register_post_review_appeal_in_window", {"post_review_appeal_applied": False})
-    case = cases.show_case(deployed, case_id)
-    assert case["faults"] == [] and case["data"]["registered_faults"] == []
-    assert lane(deployed, case_id, "adjust_decision") == ACCOUNTABILITY
+    case.complete("register_post_review_appeal_in_window", {"post_review_appeal_applied": False})
+    shown = case.show()
+    assert shown["faults"] == [] and shown["data"]["registered_faults"] == []
+    assert case.lane("adjust_decision") == ACCOUNTABILITY

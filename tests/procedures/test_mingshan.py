@@ -8,7 +8,7 @@ numeric deadline anywhere, so no case ever has a timer. 第十三条 appeals run
 review_appeal, one instance per person with a 政纪处分, every window SILENT (None): the 申诉受理机关 records the appeal
 (or that there is none) and its outcome by hand. 第十三条 provides no 复核 at all, so the case sets review_route = False
 and review_appeal opens no 复核 route: the 复核机关 never has a task.
-Every test runs on SQLite and PostgreSQL with the real bpmn/ and forms/ (the `deployed` fixture).
+Every test runs on SQLite and PostgreSQL with the real bpmn/ and forms/ (the `procedure` fixture).
 """
 from __future__ import annotations
 
@@ -17,42 +17,12 @@ from typing import Any
 
 import pytest
 
-from runner.core import cases, timers
-from runner.core.errors import InvalidData
-from runner.store.db import Database
+from tests.procedures.driver import Case, InvalidData, Procedure
 
 PROCESS = "mingshan_fault_accountability"
 OFFICE, GROUP = "领导小组办公室", "执法过错责任追究领导小组"
 REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"        # lanes of the shared review_appeal (no 复核机关 task here)
-USER = "admin"     # until demo users hold the two lanes above
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-
-def ready(db: Database, case: int) -> list[dict[str, Any]]:
-    return [t for t in cases.list_tasks(db) if t["case"] == case]
-
-
-def task(db: Database, case: int, element: str) -> dict[str, Any]:
-    found = [t for t in ready(db, case) if t["element"] == element]
-    assert len(found) == 1, (element, [t["element"] for t in ready(db, case)])
-    return found[0]
-
-
-def do(db: Database, case: int, element: str, data: dict[str, Any]) -> dict[str, Any]:
-    return cases.complete_task(db, task(db, case, element)["id"], data, USER)
-
-
-def party_task(db: Database, case: int, element: str, name: str) -> dict[str, Any]:
-    """The review_appeal task of one applicant (the task page shows whose appeal it is)."""
-    found = [t for t in ready(db, case) if t["element"] == element
-             and cases.get_task(db, t["id"])["data"]["applicant"] == name]
-    assert len(found) == 1, (element, name, [t["element"] for t in ready(db, case)])
-    return found[0]
-
-
-def party_do(db: Database, case: int, element: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
-    return cases.complete_task(db, party_task(db, case, element, name)["id"], data, USER)
+WALKED = ("task_completed", "gateway", "script", "end_event")   # the path: user tasks, gateways, scripts, ends
 
 
 NO_APPEAL = {"appeal_applied": False, "appeal_grounds": "当事人书面表示不申诉。"}
@@ -65,25 +35,6 @@ def appeal(on: str) -> dict[str, Any]:
 
 def appeal_decided(outcome: str, on: str) -> dict[str, Any]:
     return {"appeal_outcome": outcome, "appeal_decision_summary": "申诉处理决定。", "appeal_decided_on": on}
-
-
-def no_appeal(db: Database, case: int, *names: str) -> dict[str, Any]:
-    """Each person with a 政纪处分 states not to appeal (第十三条 has no 复核: nothing else is recorded)."""
-    done: dict[str, Any] = {}
-    for name in names:
-        done = party_do(db, case, "register_appeal", name, NO_APPEAL)
-    return done
-
-
-def review_lane_tasks(db: Database, case: int) -> list[str]:
-    """Every task the case ever gave the 复核机关 (第十三条 has no 复核: there must be none)."""
-    return [t["element"] for t in cases.show_case(db, case)["tasks"] if t["lane"] == REVIEW_BODY]
-
-
-def path(db: Database, case: int) -> list[str]:
-    """The elements the case went through, in order (user tasks, gateways, scripts, end events)."""
-    return [e["element"] for e in cases.show_case(db, case)["events"]
-            if e["kind"] in ("task_completed", "gateway", "script", "end_event")]
 
 
 # ------------------------------------------------------------------------------------------------ form data
@@ -145,7 +96,7 @@ def review(accountability: str = "pursue", findings: list[dict[str, Any]] | None
             "collective_decision_record": "会议一致认定。", "fault_nature": ["art5_6"],
             "accountability": accountability,
             "person_findings": findings or [finding("刘伟", "officer"), finding("孙丽", "reviewer",
-                                                                               liability_basis=["art9"])],
+                                                                              liability_basis=["art9"])],
             "handling_opinion": "刘伟警告处分，孙丽通报批评。", "proposal_adopted": True} | extra
 
 
@@ -159,57 +110,57 @@ def person(name: str, unit: str, level: str, measures: list[str], **extra: Any) 
     return {"person": name, "unit": unit, "level": level, "measures": measures, "aggravated": False} | extra
 
 
-def start(db: Database, channel: str) -> int:
-    case = cases.start_case(db, PROCESS, {}, USER)["case"]
-    assert [t["element"] for t in ready(db, case)] == ["receive"]
-    do(db, case, "receive", receive(channel))
+def start(procedure: Procedure, channel: str) -> Case:
+    case = procedure.start()
+    assert case.elements() == ["receive"]
+    case.complete("receive", receive(channel))
     return case
 
 
-def to_review(db: Database, channel: str = "self_report", concluded_on: str = "2026-10-15") -> int:
+def to_review(procedure: Procedure, channel: str = "self_report", concluded_on: str = "2026-10-15") -> Case:
     """Intake through the office's conclusion; the case waits for the leading group."""
-    case = start(db, channel)
-    do(db, case, "self_report" if channel == "self_report" else "referral",
-       SELF_REPORT if channel == "self_report" else REFERRAL)
-    do(db, case, "file_case", filing())
-    do(db, case, "investigate", INVESTIGATION)
-    assert [t["element"] for t in ready(db, case)] == ["hearing"]      # 第十八条: nobody skips the hearing
-    do(db, case, "hearing", HEARING)
-    do(db, case, "conclude", CONCLUSION | {"concluded_on": concluded_on})
-    review_task = task(db, case, "review")
+    case = start(procedure, channel)
+    case.complete("self_report" if channel == "self_report" else "referral",
+                  SELF_REPORT if channel == "self_report" else REFERRAL)
+    case.complete("file_case", filing())
+    case.complete("investigate", INVESTIGATION)
+    assert case.elements() == ["hearing"]      # 第十八条: nobody skips the hearing
+    case.complete("hearing", HEARING)
+    case.complete("conclude", CONCLUSION | {"concluded_on": concluded_on})
+    review_task = case.task("review")
     assert review_task["lane"] == GROUP and review_task["form"] == "mingshan_review.json"
     return case
 
 
 # ------------------------------------------------------------------------------------------------ scenarios
 
-def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictions(deployed: Database) -> None:
+def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictions(procedure: Procedure) -> None:
     """第十九条 主动报告 → 立案 → 调查 → 听取陈述和辩解 → 审查认定 → 处理决定 (第十二条 L3 警告 and L2 通报批评) →
     第十五条 年内 restrictions for both people and both units → 第十三条 申诉 by the one with a 政纪处分."""
-    case = to_review(deployed)
+    case = to_review(procedure)
+    shown = case.show()
     for element in ("receive", "self_report", "file_case", "investigate", "hearing", "conclude"):
-        assert next(t for t in cases.show_case(deployed, case)["tasks"] if t["element"] == element)["lane"] == OFFICE
-    proposal = cases.show_case(deployed, case)["data"]
+        assert next(t for t in shown["tasks"] if t["element"] == element)["lane"] == OFFICE
+    proposal = shown["data"]
     # 第八条（6）/第九条 (decision table mingshan_blame): the officer and the reviewer are proposed as liable
     assert {(r["role"], r["grade"]) for r in proposal["mingshan_blame"]} == {("officer", "liable"),
-                                                                            ("reviewer", "liable")}
+                                                                             ("reviewer", "liable")}
     assert [(a["person"], a["role"]) for a in proposal["circumstance_assessments"]] == [("刘伟", "officer"),
-                                                                                       ("孙丽", "reviewer")]
-    do(deployed, case, "review", review(findings=[
+                                                                                        ("孙丽", "reviewer")]
+    case.complete("review", review(findings=[
         finding("刘伟", "officer"), finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
-    offered = cases.show_case(deployed, case)
+    offered = case.show()
     # 第十二条 (decision table mingshan_levels): each level offers its own measures, one list per person
     assert offered["data"]["finding_levels"] == ["L3", "L2"]
     assert offered["data"]["offered_measures"] == [["责令停职检查", "暂停执法活动", "警告处分", "严重警告处分"],
                                                    ["责令书面检查", "通报批评"]]
     assert [d["decision"] for d in offered["decisions"]] == ["mingshan_blame", "mingshan_circumstances",
-                                                            "mingshan_circumstances", "mingshan_levels",
-                                                            "mingshan_levels"]
-    decide = task(deployed, case, "decide")
-    assert decide["lane"] == GROUP
-    do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["warning", "suspend_enforcement"]),
-                                          person("孙丽", "法制科", "L2", ["circulated_criticism"])))
-    shown = cases.show_case(deployed, case)
+                                                             "mingshan_circumstances", "mingshan_levels",
+                                                             "mingshan_levels"]
+    assert case.lane("decide") == GROUP
+    case.complete("decide", decision(person("刘伟", "执法一科", "L3", ["warning", "suspend_enforcement"]),
+                                     person("孙丽", "法制科", "L2", ["circulated_criticism"])))
+    shown = case.show()
     data = shown["data"]
     assert data["disqualified_persons"] == [
         {"person": "刘伟", "unit": "执法一科", "year": 2026, "no_advanced_award": True, "no_promotion": True,
@@ -226,21 +177,21 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     # waits for a registration by hand; 第十三条 has no 复核, so there is no 复核 route (review_route = False)
     assert data["review_parties"] == [{"name": "刘伟", "kind": "person", "decision_received_on": None}]
     assert data["review_route"] is False
-    assert [(t["element"], t["lane"]) for t in ready(deployed, case)] == [("register_appeal", APPEAL_BODY)]
+    assert case.ready() == [("register_appeal", APPEAL_BODY)]
     assert shown["timers"] == [] and shown["faults"] == []   # not final while the appeal may still change it
 
-    party_do(deployed, case, "register_appeal", "刘伟", appeal("2026-10-30"))
-    assert [(t["element"], t["lane"]) for t in ready(deployed, case)] == [("decide_appeal", APPEAL_BODY)]
-    assert cases.show_case(deployed, case)["faults"] == []
-    done = party_do(deployed, case, "decide_appeal", "刘伟", appeal_decided("upheld", "2026-11-20"))
+    case.complete("register_appeal", appeal("2026-10-30"), applicant="刘伟")
+    assert case.ready() == [("decide_appeal", APPEAL_BODY)]
+    assert case.show()["faults"] == []
+    done = case.complete("decide_appeal", appeal_decided("upheld", "2026-11-20"), applicant="刘伟")
     assert done["status"] == "completed"
-    shown = cases.show_case(deployed, case)
+    shown = case.show()
     [result] = shown["data"]["review_appeal_results"]
     assert (result["applicant"], result["appeal_applied"], result["appeal_outcome"], result["review_applied"],
             result["decision_changed"]) == ("刘伟", True, "upheld", False, False)
     assert result["execution_basis"].startswith("明山 第十三条")
     assert shown["data"]["person_decisions"][0]["level"] == "L3"
-    walked = path(deployed, case)
+    walked = shown.path(*WALKED)
     # no 复核 route: gw_review_window goes straight to the route's end; every 申诉 window SILENT: the 未规定 branches
     # lead to the tasks without a timer
     assert walked[walked.index("record_restrictions"):] == [
@@ -249,7 +200,7 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
         "gm_appeal_registered", "gw_appeal_applied", "gw_appeal_period", "decide_appeal", "gm_appeal_decided",
         "gm_appeal_route_done", "join_routes", "record_result", "end", "join_effective", "record_faults",
         "end_effective"]
-    assert review_lane_tasks(deployed, case) == []
+    assert shown.lane_tasks(REVIEW_BODY) == []
     # 第十一条（3）: once the decision takes effect (here: the appeal upheld it) both faults enter the registry, dated
     # with the decision (第十八条) and typed with the first 第五条 item the group found
     assert shown["faults"] == [
@@ -262,227 +213,229 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     assert shown["timers"] == [] and shown["overdue"] is False   # 明山 sets no numeric deadline at all
 
 
-def test_referral_20_not_filed_ends_the_case(deployed: Database) -> None:
+def test_referral_20_not_filed_ends_the_case(procedure: Procedure) -> None:
     """第二十条 转报 → 第十七条（1） the office does not open a case → 不予立案 ends it."""
-    case = start(deployed, "referral")
-    assert [t["element"] for t in ready(deployed, case)] == ["referral"]
-    do(deployed, case, "referral", REFERRAL)
-    do(deployed, case, "file_case", filing(filed=False))
-    done = do(deployed, case, "close_not_filed", {"closed_on": "2026-10-08", "reporter_informed": True})
+    case = start(procedure, "referral")
+    assert case.elements() == ["referral"]
+    case.complete("referral", REFERRAL)
+    case.complete("file_case", filing(filed=False))
+    done = case.complete("close_not_filed", {"closed_on": "2026-10-08", "reporter_informed": True})
     assert done["status"] == "completed"
-    assert path(deployed, case) == ["receive", "gw_channel", "referral", "join_channel", "file_case", "gw_file",
-                                    "close_not_filed", "end_not_filed"]
-    shown = cases.show_case(deployed, case)
+    shown = case.show()
+    assert shown.path(*WALKED) == ["receive", "gw_channel", "referral", "join_channel", "file_case", "gw_file",
+                                   "close_not_filed", "end_not_filed"]
     assert "disqualified_persons" not in shown["data"] and shown["faults"] == []
 
 
-def test_exemption_6_ends_the_case_before_any_decision(deployed: Database) -> None:
+def test_exemption_6_ends_the_case_before_any_decision(procedure: Procedure) -> None:
     """第六条（7）: the fault was mainly decided by a superior; the group exempts everyone and the case ends, with no
     处理决定 and no 第十五条 restriction."""
-    case = to_review(deployed, "referral")
+    case = to_review(procedure, "referral")
     with pytest.raises(InvalidData):     # an exemption must name the 第六条 item it rests on
-        do(deployed, case, "review", review("exempt", [finding("刘伟", "officer", exempted=True)]))
-    done = do(deployed, case, "review", review(
+        case.complete("review", review("exempt", [finding("刘伟", "officer", exempted=True)]))
+    done = case.complete("review", review(
         "exempt", [finding("刘伟", "officer", exempted=True, exemption_items=["art6_7"])],
         exemption_items=["art6_7"]))
     assert done["status"] == "completed"
-    data = cases.show_case(deployed, case)["data"]
-    assert path(deployed, case)[-3:] == ["review", "gw_pursue", "end_exempt"]
+    shown = case.show()
+    data = shown["data"]
+    assert shown.path(*WALKED)[-3:] == ["review", "gw_pursue", "end_exempt"]
     assert "person_decisions" not in data and "disqualified_persons" not in data
-    assert cases.show_case(deployed, case)["faults"] == []          # 第六条: an exempted person has no fault to count
+    assert shown["faults"] == []          # 第六条: an exempted person has no fault to count
 
 
-def test_fault_not_established_7_ends_the_case(deployed: Database) -> None:
+def test_fault_not_established_7_ends_the_case(procedure: Procedure) -> None:
     """第七条: the group finds no 过错; the case ends at 过错不成立."""
-    case = to_review(deployed)
-    done = do(deployed, case, "review", review("not_established", fault_nature=[]))
+    case = to_review(procedure)
+    done = case.complete("review", review("not_established", fault_nature=[]))
     assert done["status"] == "completed"
-    assert path(deployed, case)[-1] == "end_not_established"
-    assert cases.show_case(deployed, case)["faults"] == []
+    shown = case.show()
+    assert shown.path(*WALKED)[-1] == "end_not_established"
+    assert shown["faults"] == []
 
 
-def test_level_1_measures_only_and_no_appeal_without_a_disciplinary_sanction_13(deployed: Database) -> None:
+def test_level_1_measures_only_and_no_appeal_without_a_disciplinary_sanction_13(procedure: Procedure) -> None:
     """第十二条（1） 性质轻微: only 批评教育 and 责令限期改正 may be chosen (the form refuses a 警告 at L1, and a
     限期改正 without its date); without a 政纪处分 there is no 第十三条 appeal step and the decision is executed."""
-    case = to_review(deployed)
-    do(deployed, case, "review", review(findings=[finding("刘伟", "officer")]))
+    case = to_review(procedure)
+    case.complete("review", review(findings=[finding("刘伟", "officer")]))
     with pytest.raises(InvalidData):
-        do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L1", ["warning"])))
+        case.complete("decide", decision(person("刘伟", "执法一科", "L1", ["warning"])))
     with pytest.raises(InvalidData) as missing:
-        do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L1", ["order_correction"])))
-    assert any(e["path"].endswith("correction_due_on") for e in missing.value.details["errors"])
-    done = do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L1", ["criticism_education",
-                                                                                   "order_correction"],
-                                                         correction_due_on="2026-11-30")))
+        case.complete("decide", decision(person("刘伟", "执法一科", "L1", ["order_correction"])))
+    assert [e["path"] for e in missing.value.details["errors"]] == ["person_decisions/0/correction_due_on"]
+    done = case.complete("decide", decision(person("刘伟", "执法一科", "L1", ["criticism_education", "order_correction"],
+                                                   correction_due_on="2026-11-30")))
     assert done["status"] == "completed"
-    data = cases.show_case(deployed, case)["data"]
+    shown = case.show()
+    data = shown["data"]
     assert data["appealable_persons"] == []
     assert data["disqualified_units"] == [{"unit": "执法一科", "year": 2026, "no_advanced_rating": True,
                                            "basis": "明山 第十五条", "decision_document_no": "明过决〔2026〕3号"}]
-    assert path(deployed, case)[-5:] == ["record_restrictions", "gw_appealable", "join_effective", "record_faults",
-                                         "end_effective"]
-    assert [(f["person"], f["grade"]) for f in cases.show_case(deployed, case)["faults"]] == [("刘伟", "L1")]
+    assert shown.path(*WALKED)[-5:] == ["record_restrictions", "gw_appealable", "join_effective", "record_faults",
+                                        "end_effective"]
+    assert [(f["person"], f["grade"]) for f in shown["faults"]] == [("刘伟", "L1")]
 
 
 @pytest.mark.parametrize("level, measures", [("L4", ["demerit", "transfer"]), ("L5", ["judicial_referral"])])
-def test_levels_4_and_5_offer_their_own_measures_12(deployed: Database, level: str, measures: list[str]) -> None:
+def test_levels_4_and_5_offer_their_own_measures_12(procedure: Procedure, level: str, measures: list[str]) -> None:
     """第十二条（4） 记过以上处分直至调离、辞退和开除公职; 第十二条（5） 交由司法部门. A level refuses another level's
     measures; 记过 is a 政纪处分 (appealable), 交司法部门 is not."""
-    case = to_review(deployed)
-    do(deployed, case, "review", review(findings=[finding("刘伟", "officer", aggravating_items=["art11_1"])]))
+    case = to_review(procedure)
+    case.complete("review", review(findings=[finding("刘伟", "officer", aggravating_items=["art11_1"])]))
     with pytest.raises(InvalidData):
-        do(deployed, case, "decide", decision(person("刘伟", "执法一科", level, ["circulated_criticism"])))
-    do(deployed, case, "decide", decision(person("刘伟", "执法一科", level, measures, aggravated=True)))
-    data = cases.show_case(deployed, case)["data"]
+        case.complete("decide", decision(person("刘伟", "执法一科", level, ["circulated_criticism"])))
+    case.complete("decide", decision(person("刘伟", "执法一科", level, measures, aggravated=True)))
+    data = case.show()["data"]
     assert data["appealable_persons"] == (["刘伟"] if level == "L4" else [])
     assert data["person_decisions"][0]["measures"] == measures
 
 
-def test_appeal_13_not_filed_leaves_the_decision_in_force(deployed: Database) -> None:
+def test_appeal_13_not_filed_leaves_the_decision_in_force(procedure: Procedure) -> None:
     """第十三条: the person with a 政纪处分 does not appeal (no appeal period exists: the 申诉受理机关 records it by hand);
     第十三条 has no 复核, so nothing else is waited for: the decision takes effect and the fault is recorded."""
-    case = to_review(deployed)
-    do(deployed, case, "review", review(findings=[finding("刘伟", "officer")]))
-    do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["serious_warning"])))
+    case = to_review(procedure)
+    case.complete("review", review(findings=[finding("刘伟", "officer")]))
+    case.complete("decide", decision(person("刘伟", "执法一科", "L3", ["serious_warning"])))
     with pytest.raises(InvalidData) as refused:     # an appeal says when it was filed and accepted, where, and why
-        party_do(deployed, case, "register_appeal", "刘伟", {"appeal_applied": True})
-    assert {e["path"] for e in refused.value.details["errors"]} >= {"appeal_filed_on", "appeal_addressee"}
-    assert [t["element"] for t in ready(deployed, case)] == ["register_appeal"]      # the only task: no 复核 route
-    done = party_do(deployed, case, "register_appeal", "刘伟", NO_APPEAL)
+        case.complete("register_appeal", {"appeal_applied": True}, applicant="刘伟")
+    assert [e["path"] for e in refused.value.details["errors"]] == [
+        "appeal_filed_on", "appeal_accepted_on", "appeal_addressee", "appeal_grounds"]
+    assert case.elements() == ["register_appeal"]      # the only task: no 复核 route
+    done = case.complete("register_appeal", NO_APPEAL, applicant="刘伟")
     assert done["status"] == "completed" and done["ready_tasks"] == []
-    assert review_lane_tasks(deployed, case) == []
-    assert path(deployed, case)[-4:] == ["end", "join_effective", "record_faults", "end_effective"]
-    shown = cases.show_case(deployed, case)
+    shown = case.show()
+    assert shown.lane_tasks(REVIEW_BODY) == []
+    assert shown.path(*WALKED)[-4:] == ["end", "join_effective", "record_faults", "end_effective"]
     [result] = shown["data"]["review_appeal_results"]
     assert (result["appeal_applied"], result["review_applied"], result["decision_changed"]) == (False, False, False)
     assert [f["person"] for f in shown["faults"]] == ["刘伟"] and shown["timers"] == []
 
 
-def test_hearing_18_must_record_what_was_said(deployed: Database) -> None:
+def test_hearing_18_must_record_what_was_said(procedure: Procedure) -> None:
     """第十八条 and 第二条第二款: a hearing that was not waived must record the statement."""
-    case = start(deployed, "self_report")
-    do(deployed, case, "self_report", SELF_REPORT)
-    do(deployed, case, "file_case", filing())
-    do(deployed, case, "investigate", INVESTIGATION)
+    case = start(procedure, "self_report")
+    case.complete("self_report", SELF_REPORT)
+    case.complete("file_case", filing())
+    case.complete("investigate", INVESTIGATION)
     silent = {"hearings": [{"person": "刘伟", "heard_on": "2026-10-12", "waived": False, "signed": True,
                             "recorded_by": "办公室 张敏"}]}
     with pytest.raises(InvalidData):
-        do(deployed, case, "hearing", silent)
-    do(deployed, case, "hearing", HEARING)
-    do(deployed, case, "conclude", CONCLUSION)
-    do(deployed, case, "review", review(findings=[finding("刘伟", "officer")]))
-    assert [t["element"] for t in ready(deployed, case)] == ["decide"]
-    assert timers.fire_due(deployed) == 0 and cases.show_case(deployed, case)["timers"] == []
+        case.complete("hearing", silent)
+    case.complete("hearing", HEARING)
+    case.complete("conclude", CONCLUSION)
+    case.complete("review", review(findings=[finding("刘伟", "officer")]))
+    assert case.elements() == ["decide"]
+    assert procedure.fire() == 0 and case.show()["timers"] == []
 
 
-def test_counts_are_not_typed_in_11_3(deployed: Database) -> None:
+def test_counts_are_not_typed_in_11_3(procedure: Procedure) -> None:
     """The forms no longer take a count: the office's investigation and the group's findings refuse one."""
-    case = start(deployed, "self_report")
-    do(deployed, case, "self_report", SELF_REPORT)
-    do(deployed, case, "file_case", filing())
+    case = start(procedure, "self_report")
+    case.complete("self_report", SELF_REPORT)
+    case.complete("file_case", filing())
     with pytest.raises(InvalidData):
-        do(deployed, case, "investigate", INVESTIGATION | {"prior_same_faults_by_role": {"officer": 2}})
-    do(deployed, case, "investigate", INVESTIGATION)
-    do(deployed, case, "hearing", HEARING)
-    do(deployed, case, "conclude", CONCLUSION)
+        case.complete("investigate", INVESTIGATION | {"prior_same_faults_by_role": {"officer": 2}})
+    case.complete("investigate", INVESTIGATION)
+    case.complete("hearing", HEARING)
+    case.complete("conclude", CONCLUSION)
     with pytest.raises(InvalidData):
-        do(deployed, case, "review", review(findings=[finding("刘伟", "officer", prior_faults_this_year=2)]))
+        case.complete("review", review(findings=[finding("刘伟", "officer", prior_faults_this_year=2)]))
 
 
 # ------------------------------------------------------------------------------------------------ fault registry
 
-def decided_case(db: Database, decided_on: str, level: str = "L2",
-                 measures: tuple[str, ...] = ("circulated_criticism",)) -> int:
+def decided_case(procedure: Procedure, decided_on: str, level: str = "L2",
+                 measures: tuple[str, ...] = ("circulated_criticism",)) -> Case:
     """An earlier case against 刘伟 run through the runner until its decision takes effect (L2 通报批评 is not a
     政纪处分, so there is no 第十三条 appeal and the decision is effective at once)."""
     concluded_on = (dt.date.fromisoformat(decided_on) - dt.timedelta(days=8)).isoformat()
-    case = to_review(db, "referral", concluded_on=concluded_on)
-    do(db, case, "review", review(findings=[finding("刘伟", "officer", level=level)],
-                                  meeting_on=(dt.date.fromisoformat(decided_on) - dt.timedelta(days=3)).isoformat()))
-    do(db, case, "decide", decision(person("刘伟", "执法一科", level, list(measures)), decided_on=decided_on,
-                                    disqualification_year=int(decided_on[:4])))
-    shown = cases.show_case(db, case)
-    assert shown["status"] == "completed", path(db, case)
+    case = to_review(procedure, "referral", concluded_on=concluded_on)
+    case.complete("review", review(findings=[finding("刘伟", "officer", level=level)],
+                                   meeting_on=(dt.date.fromisoformat(decided_on) - dt.timedelta(days=3)).isoformat()))
+    case.complete("decide", decision(person("刘伟", "执法一科", level, list(measures)), decided_on=decided_on,
+                                     disqualification_year=int(decided_on[:4])))
+    shown = case.show()
+    assert shown["status"] == "completed", shown.path(*WALKED)
     assert [(f["person"], f["confirmed_on"]) for f in shown["faults"]] == [("刘伟", decided_on)]
     return case
 
 
-def assessment(db: Database, case: int, name: str) -> dict[str, Any]:
-    return next(a for a in cases.show_case(db, case)["data"]["circumstance_assessments"] if a["person"] == name)
+def assessment(case: Case, name: str) -> dict[str, Any]:
+    return next(a for a in case.show()["data"]["circumstance_assessments"] if a["person"] == name)
 
 
-def test_repeat_offence_11_3_counts_the_calendar_year_from_the_registry(deployed: Database) -> None:
+def test_repeat_offence_11_3_counts_the_calendar_year_from_the_registry(procedure: Procedure) -> None:
     """第十一条（3）「全年累计发生三次（含三次）以上」: earlier cases record 刘伟's faults when their decisions take effect;
     a later case counts them from the registry, by calendar year (the configured default for 「全年」), the current
     case not counted. One fault from 2025 and two from 2026 → 2 earlier faults in 2026: with this case that is three,
     but whether the current case counts is SILENT, so the table answers undetermined and the group decides 从重.
     Once that third fault is recorded, a fourth case the same year gets 3 and the table itself answers 从重; in 2027
     the count starts again at 0."""
-    decided_case(deployed, "2025-12-18")                 # previous calendar year: does not count in 2026
-    decided_case(deployed, "2026-03-10")
-    decided_case(deployed, "2026-06-10")
+    decided_case(procedure, "2025-12-18")                 # previous calendar year: does not count in 2026
+    decided_case(procedure, "2026-03-10")
+    decided_case(procedure, "2026-06-10")
 
-    third = to_review(deployed, concluded_on="2026-10-15")
-    liu, sun = assessment(deployed, third, "刘伟"), assessment(deployed, third, "孙丽")
+    third = to_review(procedure, concluded_on="2026-10-15")
+    liu, sun = assessment(third, "刘伟"), assessment(third, "孙丽")
     assert (liu["prior_same_faults"], sun["prior_same_faults"]) == (2, 0)
     assert [c["effect"] for c in liu["circumstances"]] == ["undetermined"]
     assert "第十一条(3)" in liu["circumstances"][0]["basis"] and sun["circumstances"] == []
-    rules = [[r["id"] for r in d["matched_rules"]] for d in cases.show_case(deployed, third)["decisions"]
-             if d["decision"] == "mingshan_circumstances"]
+    rules = [[r["id"] for r in d["matched_rules"]] for d in third.show().decisions("mingshan_circumstances")]
     assert rules == [["ms_circ_MA3_current"], []]       # 刘伟 (officer), 孙丽 (reviewer)
-    do(deployed, third, "review", review(findings=[finding("刘伟", "officer", aggravating_items=["art11_3"], level="L4"),
-                                                   finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
-    do(deployed, third, "decide", decision(person("刘伟", "执法一科", "L4", ["demerit"], aggravated=True),
-                                           person("孙丽", "法制科", "L2", ["circulated_criticism"])))
-    no_appeal(deployed, third, "刘伟")                  # 记过 is a 政纪处分: 刘伟 could appeal and did not
-    assert [(f["person"], f["confirmed_on"], f["grade"]) for f in cases.show_case(deployed, third)["faults"]] == [
+    third.complete("review", review(findings=[finding("刘伟", "officer", aggravating_items=["art11_3"], level="L4"),
+                                              finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
+    third.complete("decide", decision(person("刘伟", "执法一科", "L4", ["demerit"], aggravated=True),
+                                      person("孙丽", "法制科", "L2", ["circulated_criticism"])))
+    third.complete("register_appeal", NO_APPEAL, applicant="刘伟")    # 记过 is a 政纪处分: 刘伟 could appeal, did not
+    assert [(f["person"], f["confirmed_on"], f["grade"]) for f in third.show()["faults"]] == [
         ("刘伟", "2026-10-23", "L4"), ("孙丽", "2026-10-23", "L2")]
 
-    fourth = to_review(deployed, concluded_on="2026-11-20")
-    liu = assessment(deployed, fourth, "刘伟")
+    fourth = to_review(procedure, concluded_on="2026-11-20")
+    liu = assessment(fourth, "刘伟")
     assert liu["prior_same_faults"] == 3
     assert [c["effect"] for c in liu["circumstances"]] == ["aggravate"]     # 三次（含三次）以上: 应从重追究
-    assert assessment(deployed, fourth, "孙丽")["prior_same_faults"] == 1
+    assert assessment(fourth, "孙丽")["prior_same_faults"] == 1
 
-    next_year = to_review(deployed, concluded_on="2027-01-12")
-    assert assessment(deployed, next_year, "刘伟")["prior_same_faults"] == 0
-    assert assessment(deployed, next_year, "刘伟")["circumstances"] == []
+    next_year = to_review(procedure, concluded_on="2027-01-12")
+    assert assessment(next_year, "刘伟")["prior_same_faults"] == 0
+    assert assessment(next_year, "刘伟")["circumstances"] == []
 
 
-def test_revoked_sanction_on_appeal_13_is_not_counted(deployed: Database) -> None:
+def test_revoked_sanction_on_appeal_13_is_not_counted(procedure: Procedure) -> None:
     """第十三条: both have a 政纪处分, so each has a review_appeal instance; 刘伟's appeal revokes his 政纪处分, 孙丽 does not
     appeal. Only the decision that stays in force enters the registry, so a later case finds no earlier fault of 刘伟."""
-    case = to_review(deployed, concluded_on="2026-03-02")
-    do(deployed, case, "review", review())
-    do(deployed, case, "decide", decision(person("刘伟", "执法一科", "L3", ["warning"]),
-                                          person("孙丽", "法制科", "L3", ["serious_warning"]), decided_on="2026-03-10"))
-    assert [p["name"] for p in cases.show_case(deployed, case)["data"]["review_parties"]] == ["刘伟", "孙丽"]
-    party_do(deployed, case, "register_appeal", "刘伟", appeal("2026-03-15") | {"appeal_grounds": "事实不清。"})
-    no_appeal(deployed, case, "孙丽")
-    assert cases.show_case(deployed, case)["faults"] == []          # 孙丽's is not recorded before 刘伟's appeal ends
-    party_do(deployed, case, "decide_appeal", "刘伟", appeal_decided("revoked", "2026-04-20"))
-    shown = cases.show_case(deployed, case)
+    case = to_review(procedure, concluded_on="2026-03-02")
+    case.complete("review", review())
+    case.complete("decide", decision(person("刘伟", "执法一科", "L3", ["warning"]),
+                                     person("孙丽", "法制科", "L3", ["serious_warning"]), decided_on="2026-03-10"))
+    assert [p["name"] for p in case.show()["data"]["review_parties"]] == ["刘伟", "孙丽"]
+    case.complete("register_appeal", appeal("2026-03-15") | {"appeal_grounds": "事实不清。"}, applicant="刘伟")
+    case.complete("register_appeal", NO_APPEAL, applicant="孙丽")
+    assert case.show()["faults"] == []          # 孙丽's is not recorded before 刘伟's appeal ends
+    case.complete("decide_appeal", appeal_decided("revoked", "2026-04-20"), applicant="刘伟")
+    shown = case.show()
     assert shown["status"] == "completed" and shown["data"]["registered_faults"] == ["孙丽"]
     assert {r["applicant"]: r["appeal_outcome"] for r in shown["data"]["review_appeal_results"]} == {
         "刘伟": "revoked", "孙丽": None}
     assert [f["person"] for f in shown["faults"]] == ["孙丽"]
-    later = to_review(deployed, concluded_on="2026-10-15")
-    assert (assessment(deployed, later, "刘伟")["prior_same_faults"],
-            assessment(deployed, later, "孙丽")["prior_same_faults"]) == (0, 1)
+    later = to_review(procedure, concluded_on="2026-10-15")
+    assert (assessment(later, "刘伟")["prior_same_faults"],
+            assessment(later, "孙丽")["prior_same_faults"]) == (0, 1)
 
 
-def test_blame_rows_without_a_role_are_not_assessed(deployed: Database) -> None:
+def test_blame_rows_without_a_role_are_not_assessed(procedure: Procedure) -> None:
     """集体讨论 (SILENT in 第八条至第十条): mingshan_blame adds a row with role null next to the named roles; only named
     roles get a person, a registry count and a 情节 assessment."""
-    case = start(deployed, "self_report")
-    do(deployed, case, "self_report", SELF_REPORT)
-    do(deployed, case, "file_case", filing())
-    do(deployed, case, "investigate", INVESTIGATION | {"act_mode": "collective", "participants": [
+    case = start(procedure, "self_report")
+    case.complete("self_report", SELF_REPORT)
+    case.complete("file_case", filing())
+    case.complete("investigate", INVESTIGATION | {"act_mode": "collective", "participants": [
         {"person": "周强", "opinion": "wrong", "vote": "for"}]})
-    do(deployed, case, "hearing", HEARING)
-    do(deployed, case, "conclude", CONCLUSION)
-    data = cases.show_case(deployed, case)["data"]
+    case.complete("hearing", HEARING)
+    case.complete("conclude", CONCLUSION)
+    data = case.show()["data"]
     assert None in [r["role"] for r in data["mingshan_blame"]]
     assert [(a["person"], a["role"], a["prior_same_faults"]) for a in data["circumstance_assessments"]] == [
         ("刘伟", "officer", 0), ("孙丽", "reviewer", 0)]
-    assert [t["element"] for t in ready(deployed, case)] == ["review"]
+    assert case.elements() == ["review"]

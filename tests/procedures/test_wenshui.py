@@ -1,6 +1,6 @@
 """文水县民政局 行政过错责任倒查 (bpmn/wenshui_fault_review.bpmn) walked path by path through the runner's use cases.
 
-Every test starts from the real bpmn/ and forms/ (the `deployed` fixture) on SQLite and PostgreSQL, moves the
+Every test starts from the real bpmn/ and forms/ (the `procedure` fixture) on SQLite and PostgreSQL, moves the
 ManualClock instead of sleeping, and checks what a case officer would check: who has which task, when each period
 ends (民法典 第二百零一条至第二百零三条 by analogy: the start day is not counted, a last day on a rest day rolls
 forward, the period ends at 24:00 Beijing time), what the timeline says, and how the case ends.
@@ -22,21 +22,14 @@ from typing import Any
 
 import pytest
 
-from runner.core import cases, deadline_changes, timers
 from runner.core.blame import blame, tables_from_sources
-from runner.core.errors import Conflict, Forbidden, InvalidData
-from runner.store.db import Database
 from tests.conftest import ROOT, SHANGHAI, at, utc
+from tests.procedures.driver import Case, Conflict, Forbidden, InvalidData, Procedure
 
 PROCESS = "wenshui_fault_review"
 OFFICE, PARTY, GROUP, RESPONDENT, DEPARTMENT = "综合股/办公室", "局党组", "调查组", "被调查人", "相关部门"
 REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"       # lanes of the shared review_appeal (第十九条: 上级组织人事部门/监察部门)
 # 第十九条 has no 复核: review_appeal's 复核机关 lane never holds a Wenshui task
-
-
-def just_after_last_day(last_day: str) -> dt.datetime:
-    """One second after 24:00 of `last_day` (第二百零三条: the last day ends at 24:00)."""
-    return at(last_day) + dt.timedelta(days=1, seconds=1)
 
 
 # ------------------------------------------------------------------------------------------------ form data
@@ -140,97 +133,51 @@ def appeal_decided(outcome: str, on: str) -> dict[str, Any]:
     return {"appeal_outcome": outcome, "appeal_decision_summary": "申诉处理决定。", "appeal_decided_on": on}
 
 
-# ------------------------------------------------------------------------------------------------ helpers
+# ------------------------------------------------------------------------------------------------ steps
 
-def ready(db: Database, case_id: int, element: str | None = None) -> list[dict[str, Any]]:
-    return [t for t in cases.list_tasks(db) if t["case"] == case_id and element in (None, t["element"])]
-
-
-def the_task(db: Database, case_id: int, element: str) -> dict[str, Any]:
-    found = ready(db, case_id, element)
-    assert len(found) == 1, (element, [t["element"] for t in ready(db, case_id)])
-    return found[0]
-
-
-def complete(db: Database, case_id: int, element: str, data: dict[str, Any], user: str) -> dict[str, Any]:
-    return cases.complete_task(db, the_task(db, case_id, element)["id"], data, user)
-
-
-def timer(case: dict[str, Any], element: str, state: str | None = None) -> dict[str, Any]:
-    found = [t for t in case["timers"] if t["element"] == element and state in (None, t["state"])]
-    assert len(found) == 1, (element, case["timers"])
-    return found[0]
-
-
-def party_task(db: Database, case_id: int, element: str, name: str) -> dict[str, Any]:
-    """The review_appeal task of one applicant (the task page shows whose appeal it is)."""
-    found = [t for t in ready(db, case_id, element) if cases.get_task(db, t["id"])["data"]["applicant"] == name]
-    assert len(found) == 1, (element, name, [t["element"] for t in ready(db, case_id)])
-    return found[0]
-
-
-def review_lane_tasks(case: dict[str, Any]) -> list[str]:
-    """Every task the case ever gave the 复核机关 (第十九条 has no 复核: there must be none)."""
-    return [t["element"] for t in case["tasks"] if t["lane"] == REVIEW_BODY]
-
-
-def accept_decision(db: Database, case_id: int, *names: str) -> dict[str, Any]:
+def accept_decision(case: Case, *names: str) -> dict[str, Any]:
     """Each liable person states in writing not to appeal: the decision takes effect and the faults are recorded."""
     done = {}
     for name in names or ("陈晨",):
-        done = cases.complete_task(db, party_task(db, case_id, "register_appeal_in_window", name)["id"], NO_APPEAL,
-                                   "shensu")
+        done = case.complete("register_appeal_in_window", NO_APPEAL, applicant=name)
     return done
 
 
-def events(case: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [e for e in case["events"] if e["kind"] == kind]
-
-
-def ended_at(case: dict[str, Any]) -> list[str]:
-    return [e["element"] for e in events(case, "end_event")]
-
-
-def open_case(db: Database, received_on: str = "2026-09-29", start_data: dict[str, Any] | None = None) -> int:
+def open_case(procedure: Procedure, received_on: str = "2026-09-29", start_data: dict[str, Any] | None = None) -> Case:
     """受理登记 done: the case waits for the 初步审查 (第十五条)."""
-    started = cases.start_case(db, PROCESS, start_data or {}, "zonghe")
-    assert [(t["element"], t["lane"]) for t in started["ready_tasks"]] == [("intake", OFFICE)]
-    complete(db, started["case"], "intake", intake(received_on), "zonghe")
-    return started["case"]
+    case = procedure.start(start_data)
+    assert [(t["element"], t["lane"]) for t in case.started["ready_tasks"]] == [("intake", OFFICE)]
+    case.complete("intake", intake(received_on))
+    return case
 
 
-def filed_case(db: Database, filed_on: str, received_on: str = "2026-09-29",
-               start_data: dict[str, Any] | None = None) -> int:
+def filed_case(procedure: Procedure, filed_on: str, received_on: str = "2026-09-29",
+               start_data: dict[str, Any] | None = None) -> Case:
     """Received, reviewed, filed and the group formed: the 调查 sub-process runs (第十五条、第十六条)."""
-    case_id = open_case(db, received_on, start_data)
-    complete(db, case_id, "preliminary_review", review(received_on), "zonghe")
-    complete(db, case_id, "decide_filing", filing(filed_on), "dangzu")
-    complete(db, case_id, "form_investigation_group", group(filed_on), "dangzu")
-    return case_id
+    case = open_case(procedure, received_on, start_data)
+    case.complete("preliminary_review", review(received_on))
+    case.complete("decide_filing", filing(filed_on))
+    case.complete("form_investigation_group", group(filed_on))
+    return case
 
 
-def reported_case(db: Database, day: str, reward: bool = False, fault_type: str = "art7_7",
-                  start_data: dict[str, Any] | None = None, investigated: dict[str, Any] | None = None) -> int:
+def reported_case(procedure: Procedure, day: str, reward: bool = False, fault_type: str = "art7_7",
+                  start_data: dict[str, Any] | None = None, investigated: dict[str, Any] | None = None) -> Case:
     """Received, filed, investigated, heard and reported on `day`: the tables have proposed, 相关部门 decides."""
-    case_id = filed_case(db, day, received_on=day, start_data=start_data)
-    complete(db, case_id, "investigate", investigated or investigation(day, fault_type), "diaocha")
-    complete(db, case_id, "statement", statement(day), "beidiaocha")
-    complete(db, case_id, "write_report", report(day, reward), "diaocha")
-    return case_id
+    case = filed_case(procedure, day, received_on=day, start_data=start_data)
+    case.complete("investigate", investigated or investigation(day, fault_type))
+    case.complete("statement", statement(day))
+    case.complete("write_report", report(day, reward))
+    return case
 
 
-def decided_case(db: Database, day: str, reward: bool = False, fault_type: str = "art7_7") -> int:
+def decided_case(procedure: Procedure, day: str, reward: bool = False, fault_type: str = "art7_7") -> Case:
     """Received, filed, investigated, heard, reported and decided on `day` (the clock's day); the decision is
     delivered that day, so the 申诉期 runs from it (第十八条、第十九条). With a reward the decision is left open."""
-    case_id = reported_case(db, day, reward, fault_type)
+    case = reported_case(procedure, day, reward, fault_type)
     if not reward:
-        complete(db, case_id, "decide", decision(day, day, ruling("陈晨", "officer", "liable", fault_type)),
-                 "xiangguan")
-    return case_id
-
-
-def decisions(case: dict[str, Any], decision_id: str) -> list[dict[str, Any]]:
-    return [d for d in case["decisions"] if d["decision"] == decision_id]
+        case.complete("decide", decision(day, day, ruling("陈晨", "officer", "liable", fault_type)))
+    return case
 
 
 def rule_ids(record: dict[str, Any]) -> list[str]:
@@ -243,8 +190,8 @@ def table_input(record: dict[str, Any], name: str) -> Any:
     return value
 
 
-def assessment(case: dict[str, Any], person: str) -> dict[str, Any]:
-    [found] = [a for a in case["data"]["circumstance_assessments"] if a["person"] == person]
+def assessment(shown: dict[str, Any], person: str) -> dict[str, Any]:
+    [found] = [a for a in shown["data"]["circumstance_assessments"] if a["person"] == person]
     return found
 
 
@@ -257,82 +204,81 @@ def table_shares(facts: dict[str, Any]) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------------------------------------ paths
 
-def test_art15_party_group_decides_not_to_file_and_the_office_closes_the_case(deployed: Database) -> None:
+def test_art15_party_group_decides_not_to_file_and_the_office_closes_the_case(procedure: Procedure) -> None:
     """第十五条：综合股/办公室初步审查，报局党组决定是否立案；不予立案的，登记结案。"""
-    case_id = open_case(deployed)
-    assert the_task(deployed, case_id, "preliminary_review")["lane"] == OFFICE
+    case = open_case(procedure)
+    assert case.lane("preliminary_review") == OFFICE
     with pytest.raises(Forbidden):                         # the review belongs to 综合股/办公室
-        complete(deployed, case_id, "preliminary_review", review("2026-09-29"), "dangzu")
-    complete(deployed, case_id, "preliminary_review", review("2026-09-29"), "zonghe")
-    assert the_task(deployed, case_id, "decide_filing")["lane"] == PARTY
-    complete(deployed, case_id, "decide_filing", filing("2026-09-30", filed=False), "dangzu")
-    assert the_task(deployed, case_id, "close_not_filed")["lane"] == OFFICE
-    done = complete(deployed, case_id, "close_not_filed", {"not_filed_closed_on": "2026-09-30",
-                                                           "not_filed_notice": "已电话告知投诉人。"}, "zonghe")
+        case.complete("preliminary_review", review("2026-09-29"), user="dangzu")
+    case.complete("preliminary_review", review("2026-09-29"))
+    assert case.lane("decide_filing") == PARTY
+    case.complete("decide_filing", filing("2026-09-30", filed=False))
+    assert case.lane("close_not_filed") == OFFICE
+    done = case.complete("close_not_filed", {"not_filed_closed_on": "2026-09-30",
+                                             "not_filed_notice": "已电话告知投诉人。"})
     assert done["status"] == "completed" and done["ready_tasks"] == [] and done["overdue"] is False
 
-    case = cases.show_case(deployed, case_id)
-    assert ended_at(case) == ["end_not_filed"]
-    assert case["data"]["file_case"] is False and case["data"]["not_filed_closed_on"] == "2026-09-30"
+    shown = case.show()
+    assert shown.ended() == ["end_not_filed"]
+    assert shown["data"]["file_case"] is False and shown["data"]["not_filed_closed_on"] == "2026-09-30"
     # the 5-day review's deadline and reminder were withdrawn when the review was done in time
-    assert {t["element"]: t["state"] for t in case["timers"]} == {
+    assert shown.timer_states() == {
         "timer_preliminary_review": "cancelled", "timer_preliminary_review_reminder": "cancelled"}
-    assert not events(case, "deadline_passed") and not events(case, "deadline_reminder")
+    assert not shown.events("deadline_passed") and not shown.events("deadline_reminder")
 
 
 def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_and_appeal(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十五条立案、成立调查组（第十六条回避）→ 调查 → 第十八条被调查人陈述、调查报告 → 第十一条(六)责任认定建议、
     第九条/第十条逐人情节建议 → 相关部门确认并作出处理决定 → 第十九条申诉（review_appeal，每名责任人一个实例）及其
     处理 → 处理决定确定后登记过错责任人。"""
-    case_id = open_case(deployed)
-    complete(deployed, case_id, "preliminary_review", review("2026-09-29"), "zonghe")
-    complete(deployed, case_id, "decide_filing", filing("2026-09-30"), "dangzu")
+    case = open_case(procedure)
+    case.complete("preliminary_review", review("2026-09-29"))
+    case.complete("decide_filing", filing("2026-09-30"))
 
     # 第十六条: a relative of the person concerned may not sit on the group; the refusal says why, nothing changes
-    form_group = the_task(deployed, case_id, "form_investigation_group")
-    before = cases.show_case(deployed, case_id)
+    form_group = case.task("form_investigation_group")
+    before = case.show()
     with pytest.raises(InvalidData) as refused:
-        cases.complete_task(deployed, form_group["id"],
-                            group("2026-09-30", member("赵磊", member_role="leader"), member("陈小明", is_relative=True)),
-                            "dangzu")
+        case.complete_task(form_group, group("2026-09-30", member("赵磊", member_role="leader"),
+                                             member("陈小明", is_relative=True)))
     error = next(e for e in refused.value.details["errors"] if e["path"] == "investigation_group/1/is_relative")
     assert "第十六条" in error["reason"] and "亲属" in error["reason"]
-    after = cases.show_case(deployed, case_id)
+    after = case.show()
     assert (after["events"], after["tasks"], after["data"]) == (before["events"], before["tasks"], before["data"])
-    assert ready(deployed, case_id) == [form_group]
+    assert case.tasks() == [form_group]
 
-    cases.complete_task(deployed, form_group["id"], group("2026-09-30", member("赵磊", member_role="leader")), "dangzu")
+    case.complete_task(form_group, group("2026-09-30", member("赵磊", member_role="leader")))
     # one 30-day deadline and one reminder on the 调查 sub-process, counted from 立案 (第十五条)
-    case = cases.show_case(deployed, case_id)
-    deadline = timer(case, "timer_investigation", "armed")
+    shown = case.show()
+    deadline = shown.timer("timer_investigation", "armed")
     assert (deadline["kind"], deadline["soft"], deadline["start"], deadline["last_day"]) == (
         "deadline", True, "2026-09-30", "2026-10-30")
-    assert timer(case, "timer_investigation_reminder", "armed")["due_at"] == utc(at("2026-10-29"))
-    assert len([t for t in case["timers"] if t["state"] == "armed"]) == 2
+    assert shown.timer("timer_investigation_reminder", "armed")["due_at"] == utc(at("2026-10-29"))
+    assert len(shown.timers(state="armed")) == 2
 
     # inside the sub-process every task keeps its own body's lane
-    investigate = the_task(deployed, case_id, "investigate")
+    investigate = case.task("investigate")
     assert investigate["lane"] == GROUP
     with pytest.raises(Forbidden):
-        cases.complete_task(deployed, investigate["id"], collective_investigation("2026-10-12"), "beidiaocha")
-    cases.complete_task(deployed, investigate["id"], collective_investigation("2026-10-12"), "diaocha")
-    hearing = the_task(deployed, case_id, "statement")
+        case.complete_task(investigate, collective_investigation("2026-10-12"), user="beidiaocha")
+    case.complete_task(investigate, collective_investigation("2026-10-12"))
+    hearing = case.task("statement")
     assert hearing["lane"] == RESPONDENT                    # 第十八条: the person explains their own conduct
     with pytest.raises(Forbidden):
-        cases.complete_task(deployed, hearing["id"], statement("2026-10-13"), "diaocha")
-    cases.complete_task(deployed, hearing["id"], statement("2026-10-13"), "beidiaocha")
-    assert the_task(deployed, case_id, "write_report")["lane"] == GROUP
-    complete(deployed, case_id, "write_report", report("2026-10-14"), "diaocha")
+        case.complete_task(hearing, statement("2026-10-13"), user="diaocha")
+    case.complete_task(hearing, statement("2026-10-13"))
+    assert case.lane("write_report") == GROUP
+    case.complete("write_report", report("2026-10-14"))
 
-    case = cases.show_case(deployed, case_id)
-    assert {t["element"]: t["state"] for t in case["timers"]} == {
+    shown = case.show()
+    assert shown.timer_states() == {
         "timer_preliminary_review": "cancelled", "timer_preliminary_review_reminder": "cancelled",
         "timer_investigation": "cancelled", "timer_investigation_reminder": "cancelled"}
-    assert case["data"]["respondent_opinion"] == "承认并已纠正。"   # the report's data left the sub-process
+    assert shown["data"]["respondent_opinion"] == "承认并已纠正。"   # the report's data left the sub-process
 
     # 第十一条(六) (wenshui_blame, then wenshui_participant per participant): who, at what grade, under which article
-    proposal = case["data"]["blame_proposal"]
+    proposal = shown["data"]["blame_proposal"]
     assert [(s["role"], s["person"], s["grade"]) for s in proposal] == [
         ("decision_maker", "赵局长", "primary"),            # 决策人为行政过错主要责任人
         ("participant", "钱某", "secondary"),               # 参加讨论并持赞成意见的其他人员为次要责任人
@@ -345,27 +291,27 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert proposal == table_shares(facts)                  # the diagram composes the tables as runner.core.blame does
 
     # every evaluation is on the case with the rows that matched, each citing its article
-    assert [(d["element"], d["decision"]) for d in case["decisions"]] == [
+    assert [(d["element"], d["decision"]) for d in shown["decisions"]] == [
         ("propose_blame", "wenshui_blame"), ("wenshui_grade_rule", "wenshui_participant"),
         ("wenshui_grade_rule", "wenshui_participant"), ("wenshui_assess_rule", "wenshui_circumstances"),
         ("wenshui_assess_rule", "wenshui_circumstances"), ("wenshui_assess_rule", "wenshui_circumstances")]
-    [blame_record] = decisions(case, "wenshui_blame")
+    [blame_record] = shown.decisions("wenshui_blame")
     assert rule_ids(blame_record) == ["ws_blame_W6_decision_maker", "ws_blame_W6_participant", "ws_blame_W6_officer"]
     assert all(r["annotation"].startswith("文水 第十一条(六)") for r in blame_record["matched_rules"])
     assert table_input(blame_record, "act_mode") == "collective"
-    assert [(table_input(d, "vote"), rule_ids(d), d["outputs"]["grade"]) for d in decisions(case, "wenshui_participant")] \
-        == [("for", ["ws_part_for"], "secondary"), ("against", ["ws_part_against"], "none")]
-    assert case["data"]["participant_grades"] == [
+    assert [(table_input(d, "vote"), rule_ids(d), d["outputs"]["grade"])
+            for d in shown.decisions("wenshui_participant")] == [("for", ["ws_part_for"], "secondary"), ("against", ["ws_part_against"], "none")]
+    assert shown["data"]["participant_grades"] == [
         {"person": "钱某", "vote": "for", "grade": "secondary", "basis": proposal[1]["basis"]},
         {"person": "孙某", "vote": "against", "grade": "none", "basis": proposal[2]["basis"]}]
 
     # 第九条、第十条 per person who may answer for the fault (孙某 voted against: no assessment); nobody has an
     # earlier fault in the registry
     assert [(a["person"], a["roles"], a["grades"], a["fault_type"], a["prior_same_faults"])
-            for a in case["data"]["circumstance_assessments"]] == [
+            for a in shown["data"]["circumstance_assessments"]] == [
         ("赵局长", ["decision_maker"], ["primary"], "art7_7", 0), ("钱某", ["participant"], ["secondary"], "art7_7", 0),
         ("陈晨", ["officer"], ["undetermined"], "art7_7", 0)]
-    boss, voter, officer = case["data"]["circumstance_assessments"]
+    boss, voter, officer = shown["data"]["circumstance_assessments"]
     assert [(e["effect"], e["basis"][:9]) for e in boss["effects"]] == [("aggravate", "文水 第九条(一)")]
     assert boss["needs_human"] is False
     # 第十条(一) for a 第七条 fault: the 但书 reading is not configured, so the table does not settle it
@@ -373,11 +319,11 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert [(e["effect"], e["basis"][:9]) for e in voter["effects"]] == [("undetermined", "文水 第十条 但书")]
     assert voter["needs_human"] is True
     assert officer["effects"] == [] and officer["needs_human"] is False
-    assert [rule_ids(d) for d in decisions(case, "wenshui_circumstances")] == [
+    assert [rule_ids(d) for d in shown.decisions("wenshui_circumstances")] == [
         ["ws_circ_WA1"], ["ws_circ_WLX_undecided"], []]
-    assert case["faults"] == []                              # nothing is recorded before 相关部门 decides
+    assert shown["faults"] == []                              # nothing is recorded before 相关部门 decides
 
-    decide = the_task(deployed, case_id, "decide")
+    decide = case.task("decide")
     assert decide["lane"] == DEPARTMENT and decide["form"] == "wenshui_decide.json"
     confirmed = [ruling("赵局长", "decision_maker", "primary", severity_adjustment="heavier"),
                  ruling("钱某", "participant", "secondary"),
@@ -392,68 +338,66 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
             (decision("2026-10-20", "2026-10-21", *confirmed[:3], liable_without_item), "person_decisions/3/fault_type"),
             (decision("2026-10-20", "2026-10-21", *confirmed) | {"proposal_reviewed": False}, "proposal_reviewed")]:
         with pytest.raises(InvalidData) as refused:
-            cases.complete_task(deployed, decide["id"], refused_data, "xiangguan")
+            case.complete_task(decide, refused_data)
         assert path in [e["path"] for e in refused.value.details["errors"]]
-    assert cases.show_case(deployed, case_id)["faults"] == []
-    complete(deployed, case_id, "decide", decision("2026-10-20", "2026-10-21", *confirmed), "xiangguan")
+    assert case.show()["faults"] == []
+    case.complete("decide", decision("2026-10-20", "2026-10-21", *confirmed))
 
     # the decision is compared with the proposal at once; the faults wait for the 第十九条 appeal (an appeal may
     # revoke the decision, and a recorded fault cannot be taken back)
-    case = cases.show_case(deployed, case_id)
-    assert case["data"]["proposal_outcome"] == [
+    shown = case.show()
+    assert shown["data"]["proposal_outcome"] == [
         {"person": "赵局长", "role": "decision_maker", "proposed_grade": "primary", "decided_grade": "primary"},
         {"person": "钱某", "role": "participant", "proposed_grade": "secondary", "decided_grade": "secondary"},
         {"person": "孙某", "role": "participant", "proposed_grade": "none", "decided_grade": "none"},
         {"person": "陈晨", "role": "officer", "proposed_grade": "undetermined", "decided_grade": "none"}]
-    assert case["faults"] == [] and not events(case, "fault_recorded")
+    assert shown["faults"] == [] and not shown.events("fault_recorded")
 
     # 第十九条 through review_appeal: one instance per 行政过错责任人 (孙某 and 陈晨 bear no liability), each with its
     # own 30-day window from the delivery (10-21 → 11-20); there is no 复核 route (review_route = False)
-    assert case["data"]["review_parties"] == [
+    assert shown["data"]["review_parties"] == [
         {"name": "赵局长", "kind": "person", "decision_received_on": "2026-10-21"},
         {"name": "钱某", "kind": "person", "decision_received_on": "2026-10-21"}]
-    windows = [t for t in case["timers"] if t["state"] == "armed"]
+    windows = shown.timers(state="armed")
     assert [(w["element"], w["kind"], w["start"], w["last_day"]) for w in windows] == [
         ("timer_appeal_window", "period_end", "2026-10-21", "2026-11-20")] * 2
-    assert case["data"]["review_route"] is False
-    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
+    assert shown["data"]["review_route"] is False
+    assert sorted(case.ready()) == [
         ("register_appeal_in_window", APPEAL_BODY), ("register_appeal_in_window", APPEAL_BODY)]
-    appeal_task = party_task(deployed, case_id, "register_appeal_in_window", "赵局长")
+    appeal_task = case.task("register_appeal_in_window", applicant="赵局长")
     with pytest.raises(Forbidden):       # the written appeal is registered by the body receiving it
-        cases.complete_task(deployed, appeal_task["id"], appeal("2026-11-02"), "beidiaocha")
-    cases.complete_task(deployed, appeal_task["id"], appeal("2026-11-02"), "shensu")
-    cases.complete_task(deployed, party_task(deployed, case_id, "register_appeal_in_window", "钱某")["id"], NO_APPEAL,
-                        "shensu")
+        case.complete_task(appeal_task, appeal("2026-11-02"), user="beidiaocha")
+    case.complete_task(appeal_task, appeal("2026-11-02"))
+    case.complete("register_appeal_in_window", NO_APPEAL, applicant="钱某")
     # 第十九条 sets no handling period (SILENT): no timer, the 申诉受理机关 records the outcome whenever it comes
-    decide_appeal = the_task(deployed, case_id, "decide_appeal")
+    decide_appeal = case.task("decide_appeal")
     assert decide_appeal["lane"] == APPEAL_BODY
-    case = cases.show_case(deployed, case_id)
-    assert [t for t in case["timers"] if t["state"] == "armed"] == [] and case["faults"] == []
-    clock.set(at("2027-03-01", 9))
-    assert timers.fire_due(deployed) == 0
-    done = cases.complete_task(deployed, decide_appeal["id"], appeal_decided("upheld", "2027-03-01"), "shensu")
+    shown = case.show()
+    assert shown.timers(state="armed") == [] and shown["faults"] == []
+    assert procedure.to("2027-03-01", 9) == 0
+    done = case.complete_task(decide_appeal, appeal_decided("upheld", "2027-03-01"))
     assert done["status"] == "completed" and done["overdue"] is False
 
-    case = cases.show_case(deployed, case_id)
-    assert [e for e in ended_at(case) if e.startswith("end_")] == ["end_appeal_concluded"]
-    results = {r["applicant"]: r for r in case["data"]["review_appeal_results"]}
+    shown = case.show()
+    assert shown.ended("end_") == ["end_appeal_concluded"]
+    results = {r["applicant"]: r for r in shown["data"]["review_appeal_results"]}
     assert (results["赵局长"]["appeal_applied"], results["赵局长"]["appeal_outcome"]) == (True, "upheld")
     assert (results["钱某"]["appeal_applied"], results["钱某"]["appeal_outcome"]) == (False, None)
     assert all(r["review_applied"] is False and r["decision_changed"] is False for r in results.values())
     assert results["赵局长"]["execution_basis"].startswith("文水 第十九条")
-    assert review_lane_tasks(case) == []
+    assert shown.lane_tasks(REVIEW_BODY) == []
     # 第九条(三): the appeal upheld the decision, so both liable persons are recorded, dated with the decision
-    assert case["faults"] == [
+    assert shown["faults"] == [
         {"person": "赵局长", "regulation": "wenshui", "fault_type": "art7_7", "confirmed_on": "2026-10-20",
          "role": "decision_maker", "grade": "primary"},
         {"person": "钱某", "regulation": "wenshui", "fault_type": "art7_7", "confirmed_on": "2026-10-20",
          "role": "participant", "grade": "secondary"}]
-    assert [(e["person"], e["fault_type"], e["confirmed_on"]) for e in events(case, "fault_recorded")] == [
+    assert [(e["person"], e["fault_type"], e["confirmed_on"]) for e in shown.events("fault_recorded")] == [
         ("赵局长", "art7_7", "2026-10-20"), ("钱某", "art7_7", "2026-10-20")]
-    assert case["data"]["registered_faults"] == ["赵局长", "钱某"]
-    assert {t["element"]: t["state"] for t in case["timers"] if t["element"] == "timer_appeal_window"} == {
+    assert shown["data"]["registered_faults"] == ["赵局长", "钱某"]
+    assert {t["element"]: t["state"] for t in shown.timers("timer_appeal_window")} == {
         "timer_appeal_window": "cancelled"}
-    assert [(e["element"], e["actor"]) for e in events(case, "task_completed")] == [
+    assert [(e["element"], e["actor"]) for e in shown.events("task_completed")] == [
         ("intake", "zonghe"), ("preliminary_review", "zonghe"), ("decide_filing", "dangzu"),
         ("form_investigation_group", "dangzu"), ("investigate", "diaocha"), ("statement", "beidiaocha"),
         ("write_report", "diaocha"), ("decide", "xiangguan"), ("register_appeal_in_window", "shensu"),
@@ -466,330 +410,309 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     ("2026-09-07", "2026-10-07", "2026-10-08"),      # 10-07 is 国庆: the window ends Thu 10-08
 ])
 def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_closes(
-        deployed: Database, clock, delivered_on: str, calendar_end: str, last_day: str) -> None:
+        procedure: Procedure, delivered_on: str, calendar_end: str, last_day: str) -> None:
     """第十九条：接到处理决定后 30 日内可申诉；期满未申诉，处理决定生效（民法典第二百零一条、第二百零三条计算），
     过错责任人此时登记入过错登记簿。申诉期是 review_appeal 中的 period_end 计时器，自送达之日起算；第十九条未规定
     复核，没有复核途径：不设计时器，也没有人登记「不申请复核」。"""
-    clock.set(at(delivered_on, 9))
-    case_id = decided_case(deployed, delivered_on)
-    case = cases.show_case(deployed, case_id)
-    assert case["data"]["review_parties"] == [{"name": "陈晨", "kind": "person", "decision_received_on": delivered_on}]
-    window = timer(case, "timer_appeal_window", "armed")
+    procedure.to(delivered_on, 9, fire=False)
+    case = decided_case(procedure, delivered_on)
+    shown = case.show()
+    assert shown["data"]["review_parties"] == [{"name": "陈晨", "kind": "person", "decision_received_on": delivered_on}]
+    window = shown.timer("timer_appeal_window", "armed")
     assert (window["kind"], window["start"], window["last_day"]) == ("period_end", delivered_on, last_day)
     assert window["rolled_from"] == (calendar_end if calendar_end != last_day else None)
     assert window["due_at"] == utc(at(last_day) + dt.timedelta(days=1))
-    assert [t["element"] for t in case["timers"] if t["state"] == "armed"] == ["timer_appeal_window"]  # no 复核 timer
-    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [("register_appeal_in_window", APPEAL_BODY)]
-    assert case["faults"] == []                            # the decision is not final while the window runs
+    assert [t["element"] for t in shown.timers(state="armed")] == ["timer_appeal_window"]  # no 复核 timer
+    assert case.ready() == [("register_appeal_in_window", APPEAL_BODY)]
+    assert shown["faults"] == []                            # the decision is not final while the window runs
 
-    clock.set(at(last_day, 23, 59, 59))                   # the last day runs to 24:00: still open
-    assert timers.fire_due(deployed) == 0
-    assert the_task(deployed, case_id, "register_appeal_in_window")["lane"] == APPEAL_BODY
+    assert procedure.to(last_day, 23, 59, 59) == 0                   # the last day runs to 24:00: still open
+    assert case.lane("register_appeal_in_window") == APPEAL_BODY
 
-    clock.set(just_after_last_day(last_day))
-    assert timers.fire_due(deployed) == 1
-    case = cases.show_case(deployed, case_id)
-    assert case["status"] == "completed"
+    assert procedure.after_last_day(last_day) == 1
+    shown = case.show()
+    assert shown["status"] == "completed"
     # "end": the review_appeal instance ended with its 申诉 route (there is no 复核 route), then the decision took effect
-    assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
-    assert case["overdue"] is False                        # a closing window is not a missed obligation
-    closed = events(case, "period_ended")
+    assert shown.ended() == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
+    assert shown["overdue"] is False                        # a closing window is not a missed obligation
+    closed = shown.events("period_ended")
     assert [(e["element"], e["last_day"]) for e in closed] == [("timer_appeal_window", last_day)]
-    assert [e["element"] for e in events(case, "task_cancelled")] == ["register_appeal_in_window"]
-    assert ready(deployed, case_id) == []
-    [result] = case["data"]["review_appeal_results"]
+    assert [e["element"] for e in shown.events("task_cancelled")] == ["register_appeal_in_window"]
+    assert case.tasks() == []
+    [result] = shown["data"]["review_appeal_results"]
     assert (result["applicant"], result["appeal_applied"], result["review_applied"]) == ("陈晨", False, False)
-    assert case["faults"] == [{"person": "陈晨", "regulation": "wenshui", "fault_type": "art7_7",
-                               "confirmed_on": delivered_on, "role": "officer", "grade": "liable"}]
-    assert review_lane_tasks(case) == []
+    assert shown["faults"] == [{"person": "陈晨", "regulation": "wenshui", "fault_type": "art7_7",
+                                "confirmed_on": delivered_on, "role": "officer", "grade": "liable"}]
+    assert shown.lane_tasks(REVIEW_BODY) == []
 
 
 def test_art15_preliminary_review_5_days_rolls_over_national_day_reminds_then_goes_overdue(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十五条：5 日内初步审查。9-29 收到 → 10-04 落在国庆假期，顺延至 10-08（domain.md §X.7.7）；届满前一个工作日
     （9-30）提醒综合股/办公室；10-09 00:00 起逾期：案件标记逾期，综合股/办公室和局党组各得一项督办，初步审查仍可完成。"""
-    case_id = open_case(deployed, "2026-09-29")
-    case = cases.show_case(deployed, case_id)
-    deadline = timer(case, "timer_preliminary_review")
+    case = open_case(procedure, "2026-09-29")
+    shown = case.show()
+    deadline = shown.timer("timer_preliminary_review")
     assert (deadline["kind"], deadline["soft"], deadline["unit"], deadline["period"]) == (
         "deadline", False, "calendar_days", 5)
     assert (deadline["last_day"], deadline["rolled_from"], deadline["provisional"]) == (
         "2026-10-08", "2026-10-04", False)
     assert deadline["due_at"] == utc(at("2026-10-09"))
-    reminder = timer(case, "timer_preliminary_review_reminder")
+    reminder = shown.timer("timer_preliminary_review_reminder")
     assert (reminder["kind"], reminder["last_day"]) == ("reminder", "2026-10-08")
     assert reminder["due_at"] == utc(at("2026-09-30"))   # Wed 9-30: the working day before 10-08
 
-    clock.set(at("2026-09-29", 23, 59, 59))
-    assert timers.fire_due(deployed) == 0
-    clock.set(at("2026-09-30", 0, 0, 1))
-    assert timers.fire_due(deployed) == 1
-    case = cases.show_case(deployed, case_id)
-    assert case["overdue"] is False
-    assert [e["element"] for e in events(case, "deadline_reminder")] == ["timer_preliminary_review_reminder"]
-    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [
+    assert procedure.to("2026-09-29", 23, 59, 59) == 0
+    assert procedure.to("2026-09-30", 0, 0, 1) == 1
+    shown = case.show()
+    assert shown["overdue"] is False
+    assert [e["element"] for e in shown.events("deadline_reminder")] == ["timer_preliminary_review_reminder"]
+    assert case.ready() == [
         ("preliminary_review", OFFICE), ("remind_preliminary_review_due", OFFICE)]
-    complete(deployed, case_id, "remind_preliminary_review_due",
-             {"review_due_noted_on": "2026-09-30", "review_due_plan": "10-08 前报局党组。"}, "zonghe")
+    case.complete("remind_preliminary_review_due",
+                  {"review_due_noted_on": "2026-09-30", "review_due_plan": "10-08 前报局党组。"})
 
-    clock.set(at("2026-10-08", 23, 59, 59))               # 国庆 is over, the last day runs to 24:00
-    assert timers.fire_due(deployed) == 0
-    assert cases.show_case(deployed, case_id)["overdue"] is False
+    assert procedure.to("2026-10-08", 23, 59, 59) == 0               # 国庆 is over, the last day runs to 24:00
+    assert case.show()["overdue"] is False
 
-    clock.set(just_after_last_day("2026-10-08"))
-    assert timers.fire_due(deployed) == 1
-    case = cases.show_case(deployed, case_id)
-    assert case["overdue"] is True and case["status"] == "running"
-    passed = events(case, "deadline_passed")
+    assert procedure.after_last_day("2026-10-08") == 1
+    shown = case.show()
+    assert shown["overdue"] is True and shown["status"] == "running"
+    passed = shown.events("deadline_passed")
     assert [(e["element"], e["last_day"], e["soft"]) for e in passed] == [
         ("timer_preliminary_review", "2026-10-08", False)]
-    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
+    assert sorted(case.ready()) == [
         ("preliminary_review", OFFICE), ("supervise_preliminary_review", PARTY), ("urge_preliminary_review", OFFICE)]
 
     # the review can still be done late: the case goes on to the 局党组 and stays marked overdue
-    complete(deployed, case_id, "preliminary_review", review("2026-10-09"), "zonghe")
-    complete(deployed, case_id, "urge_preliminary_review",
-             {"review_reminder_handled_on": "2026-10-09", "review_delay_reason": "国庆假期后材料未齐。"}, "zonghe")
-    done = complete(deployed, case_id, "supervise_preliminary_review",
-                    {"review_supervised_on": "2026-10-09", "review_supervision_measures": "约谈综合股负责人。"}, "dangzu")
+    case.complete("preliminary_review", review("2026-10-09"))
+    case.complete("urge_preliminary_review",
+                  {"review_reminder_handled_on": "2026-10-09", "review_delay_reason": "国庆假期后材料未齐。"})
+    done = case.complete("supervise_preliminary_review",
+                         {"review_supervised_on": "2026-10-09", "review_supervision_measures": "约谈综合股负责人。"})
     assert done["overdue"] is True
     assert [t["element"] for t in done["ready_tasks"]] == ["decide_filing"]
-    case = cases.show_case(deployed, case_id)
-    assert ended_at(case) == ["end_preliminary_review_due_noted", "end_preliminary_review_urged",
-                              "end_preliminary_review_supervised"]
+    shown = case.show()
+    assert shown.ended() == ["end_preliminary_review_due_noted", "end_preliminary_review_urged",
+                             "end_preliminary_review_supervised"]
 
 
 def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day_review_does_not(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十五条：「调查组工作一般应在立案后 30 日内结束」——「一般」：可说明理由延长（timer 与提醒一起顺延，理由记入时间线）；
     「5 日内进行初步审查」是固定期限，不能延长。9-07 立案 → 10-07 国庆 → 10-08；延长 10 日 → 10-17（周六）→ 10-19。"""
-    clock.set(at("2026-09-07", 9))
-    case_id = filed_case(deployed, "2026-09-07", received_on="2026-09-07")
-    clock.set(at("2026-09-29", 10))
-    case = cases.show_case(deployed, case_id)
-    deadline = timer(case, "timer_investigation", "armed")
+    procedure.to("2026-09-07", 9, fire=False)
+    case = filed_case(procedure, "2026-09-07", received_on="2026-09-07")
+    procedure.to("2026-09-29", 10, fire=False)
+    shown = case.show()
+    deadline = shown.timer("timer_investigation", "armed")
     assert (deadline["kind"], deadline["soft"], deadline["start"], deadline["last_day"], deadline["rolled_from"]) == (
         "deadline", True, "2026-09-07", "2026-10-08", "2026-10-07")
-    assert timer(case, "timer_investigation_reminder", "armed")["due_at"] == utc(at("2026-09-30"))
+    assert shown.timer("timer_investigation_reminder", "armed")["due_at"] == utc(at("2026-09-30"))
 
     with pytest.raises(Forbidden):                         # the responsible body (调查组) asks for the extension
-        deadline_changes.extend_deadline(deployed, case_id, "timer_investigation", 10, "需调取外地证据。", "zonghe")
-    extended = deadline_changes.extend_deadline(deployed, case_id, "timer_investigation", 10,
-                                        "需调取外地证据，经局党组同意延长 10 日。", "diaocha")
+        case.extend("timer_investigation", 10, "需调取外地证据。", "zonghe")
+    extended = case.extend("timer_investigation", 10,
+                           "需调取外地证据，经局党组同意延长 10 日。", "diaocha")
     assert extended["last_day"] == "2026-10-19"
 
-    case = cases.show_case(deployed, case_id)
-    deadline = timer(case, "timer_investigation", "armed")
+    shown = case.show()
+    deadline = shown.timer("timer_investigation", "armed")
     assert (deadline["period"], deadline["extended_by"], deadline["last_day"], deadline["rolled_from"]) == (
         40, 10, "2026-10-19", "2026-10-17")
     assert deadline["due_at"] == utc(at("2026-10-20"))
-    reminder = timer(case, "timer_investigation_reminder", "armed")
+    reminder = shown.timer("timer_investigation_reminder", "armed")
     assert (reminder["last_day"], reminder["due_at"]) == ("2026-10-19", utc(at("2026-10-16")))
-    [record] = events(case, "deadline_extended")
+    [record] = shown.events("deadline_extended")
     assert (record["element"], record["actor"], record["extra"], record["unit"], record["last_day"]) == (
         "timer_investigation", "diaocha", 10, "calendar_days", "2026-10-19")
     assert record["reason"] == "需调取外地证据，经局党组同意延长 10 日。"
 
     # the original dates pass quietly; the moved reminder and deadline fire on the new dates
-    clock.set(just_after_last_day("2026-10-08"))
-    assert timers.fire_due(deployed) == 0
-    clock.set(at("2026-10-16", 0, 0, 1))
-    assert timers.fire_due(deployed) == 1
-    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [
+    assert procedure.after_last_day("2026-10-08") == 0
+    assert procedure.to("2026-10-16", 0, 0, 1) == 1
+    assert case.ready() == [
         ("investigate", GROUP), ("remind_investigation_due", GROUP)]
-    clock.set(just_after_last_day("2026-10-19"))
-    assert timers.fire_due(deployed) == 1
-    case = cases.show_case(deployed, case_id)
-    assert case["overdue"] is True
-    assert [(e["element"], e["last_day"], e["soft"]) for e in events(case, "deadline_passed")] == [
+    assert procedure.after_last_day("2026-10-19") == 1
+    shown = case.show()
+    assert shown["overdue"] is True
+    assert [(e["element"], e["last_day"], e["soft"]) for e in shown.events("deadline_passed")] == [
         ("timer_investigation", "2026-10-19", True)]
-    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
+    assert sorted(case.ready()) == [
         ("investigate", GROUP), ("remind_investigation_due", GROUP), ("supervise_investigation", PARTY),
         ("urge_investigation", GROUP)]
-    complete(deployed, case_id, "urge_investigation",
-             {"investigation_reminder_handled_on": "2026-10-20", "investigation_delay_reason": "证据仍未调取到位。"},
-             "diaocha")
-    complete(deployed, case_id, "supervise_investigation",
-             {"investigation_supervised_on": "2026-10-20", "investigation_supervision_measures": "限期 10-30 前结束。"},
-             "dangzu")
-    complete(deployed, case_id, "investigate", investigation("2026-10-21"), "diaocha")
-    assert [t["element"] for t in ready(deployed, case_id)] == ["remind_investigation_due", "statement"]
+    case.complete("urge_investigation",
+                  {"investigation_reminder_handled_on": "2026-10-20", "investigation_delay_reason": "证据仍未调取到位。"})
+    case.complete("supervise_investigation",
+                  {"investigation_supervised_on": "2026-10-20", "investigation_supervision_measures": "限期 10-30 前结束。"})
+    case.complete("investigate", investigation("2026-10-21"))
+    assert case.elements() == ["remind_investigation_due", "statement"]
 
     # a fixed deadline: the 5-day preliminary review of another case cannot be extended
-    clock.set(at("2026-10-21", 9))
-    other = open_case(deployed, "2026-10-20")
+    procedure.to("2026-10-21", 9, fire=False)
+    other = open_case(procedure, "2026-10-20")
     with pytest.raises(Conflict, match="fixed by the regulation"):
-        deadline_changes.extend_deadline(deployed, other, "timer_preliminary_review", 5, "材料较多。", "zonghe")
-    assert timer(cases.show_case(deployed, other), "timer_preliminary_review")["last_day"] == "2026-10-26"
-    assert not events(cases.show_case(deployed, other), "deadline_extended")
+        other.extend("timer_preliminary_review", 5, "材料较多。", "zonghe")
+    shown = other.show()
+    assert shown.timer("timer_preliminary_review")["last_day"] == "2026-10-26"
+    assert not shown.events("deadline_extended")
 
 
-def test_art19_an_appeal_registered_after_the_window_closed_loses_to_the_window(deployed: Database, clock) -> None:
+def test_art19_an_appeal_registered_after_the_window_closed_loses_to_the_window(procedure: Procedure) -> None:
     """第十九条：申诉期届满（尚未被定时扫描触发）后才提交的申诉登记得到 Conflict，案件按期满未申诉结束、处理决定生效。"""
-    case_id = decided_case(deployed, "2026-09-29")
-    task = the_task(deployed, case_id, "register_appeal_in_window")
-    clock.set(just_after_last_day("2026-10-29"))           # due, but no sweep has run yet
+    case = decided_case(procedure, "2026-09-29")
+    task = case.task("register_appeal_in_window")
+    procedure.after_last_day("2026-10-29", fire=False)           # due, but no sweep has run yet
     with pytest.raises(Conflict, match="deadline fired first"):
-        cases.complete_task(deployed, task["id"], appeal("2026-10-30"), "shensu")
-    case = cases.show_case(deployed, case_id)
-    assert case["status"] == "completed"
+        case.complete_task(task, appeal("2026-10-30"))
+    shown = case.show()
+    assert shown["status"] == "completed"
     # "end": the review_appeal instance ended with its 申诉 route, then the decision took effect
-    assert ended_at(case) == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
-    assert timer(case, "timer_appeal_window")["state"] == "fired"
-    assert [(e["element"], e["last_day"]) for e in events(case, "period_ended")] == [
+    assert shown.ended() == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
+    assert shown.timer("timer_appeal_window")["state"] == "fired"
+    assert [(e["element"], e["last_day"]) for e in shown.events("period_ended")] == [
         ("timer_appeal_window", "2026-10-29")]
-    assert next(t for t in case["tasks"] if t["element"] == "register_appeal_in_window")["state"] == "cancelled"
-    [result] = case["data"]["review_appeal_results"]
-    assert result["appeal_applied"] is False and "appeal_filed_on" not in case["data"]
-    assert [f["person"] for f in case["faults"]] == ["陈晨"]
-    assert timers.fire_due(deployed) == 0                  # nothing left for the sweep
+    assert next(t for t in shown["tasks"] if t["element"] == "register_appeal_in_window")["state"] == "cancelled"
+    [result] = shown["data"]["review_appeal_results"]
+    assert result["appeal_applied"] is False and "appeal_filed_on" not in shown["data"]
+    assert [f["person"] for f in shown["faults"]] == ["陈晨"]
+    assert procedure.fire() == 0                  # nothing left for the sweep
 
 
 def test_art19_has_no_review_the_window_closing_ends_the_case_without_anyone_recording_one(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十九条只规定申诉，未规定复核：载入申诉期限时 review_route = False，review_appeal 不开复核途径——复核机关没有
     任务，没有人登记「不申请复核」。30 日申诉期届满未申诉，案件即以「处理决定生效」结束，过错责任人登记。"""
-    case_id = decided_case(deployed, "2026-09-29")
-    case = cases.show_case(deployed, case_id)
-    assert case["data"]["review_route"] is False
-    assert [(t["element"], t["lane"]) for t in ready(deployed, case_id)] == [("register_appeal_in_window", APPEAL_BODY)]
-    assert review_lane_tasks(case) == []
+    case = decided_case(procedure, "2026-09-29")
+    shown = case.show()
+    assert shown["data"]["review_route"] is False
+    assert case.ready() == [("register_appeal_in_window", APPEAL_BODY)]
+    assert shown.lane_tasks(REVIEW_BODY) == []
     # review_appeal's 复核 route ended at once: from its first gateway straight to the route's end, no registration
-    walked = [e["element"] for e in case["events"] if e["kind"] in ("gateway", "script", "task_completed")]
+    walked = shown.path("gateway", "script", "task_completed")
     review_route = ("init_review", "gw_review_window", "gw_review_applied", "gw_review_period", "gw_post_review_appeal",
                     "gm_review_registered", "gm_review_route_done")
     assert [e for e in walked if e in review_route] == ["init_review", "gw_review_window", "gm_review_route_done"]
 
-    clock.set(just_after_last_day("2026-10-29"))
-    assert timers.fire_due(deployed) == 1                  # the 30-day 申诉期, the only timer
-    case = cases.show_case(deployed, case_id)
-    assert case["status"] == "completed" and case["overdue"] is False
-    assert ended_at(case)[-1] == "end_decision_effective"
-    assert ready(deployed, case_id) == [] and review_lane_tasks(case) == []
-    assert [e["actor"] for e in events(case, "task_completed")][-1] == "xiangguan"   # nobody acted after the decision
-    [result] = case["data"]["review_appeal_results"]
+    assert procedure.after_last_day("2026-10-29") == 1                  # the 30-day 申诉期, the only timer
+    shown = case.show()
+    assert shown["status"] == "completed" and shown["overdue"] is False
+    assert shown.ended()[-1] == "end_decision_effective"
+    assert case.tasks() == [] and shown.lane_tasks(REVIEW_BODY) == []
+    assert [e["actor"] for e in shown.events("task_completed")][-1] == "xiangguan"   # nobody acted after the decision
+    [result] = shown["data"]["review_appeal_results"]
     assert (result["review_applied"], result["review_outcome"], result["appeal_applied"]) == (False, None, False)
-    assert [(f["person"], f["confirmed_on"]) for f in case["faults"]] == [("陈晨", "2026-09-29")]
+    assert [(f["person"], f["confirmed_on"]) for f in shown["faults"]] == [("陈晨", "2026-09-29")]
 
 
 def test_art19_an_appeal_that_revokes_the_decision_keeps_the_appellant_out_of_the_registry(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十九条、第九条(三)：两名责任人都申诉（处理期限未规定，SILENT，无计时器）；撤销处理决定的申诉人不登记入过错
     登记簿，变更处理的仍登记原认定的角色和责任（过错已经认定）；以后的案件只计已登记的过错。"""
-    case_id = reported_case(deployed, "2026-09-29", investigated=collective_investigation("2026-09-29"))
-    complete(deployed, case_id, "decide",
-             decision("2026-09-29", "2026-09-30", ruling("赵局长", "decision_maker", "primary"),
-                      ruling("钱某", "participant", "secondary"), ruling("孙某", "participant", "none"),
-                      ruling("陈晨", "officer", "none")), "xiangguan")
+    case = reported_case(procedure, "2026-09-29", investigated=collective_investigation("2026-09-29"))
+    case.complete("decide", decision("2026-09-29", "2026-09-30", ruling("赵局长", "decision_maker", "primary"),
+                                     ruling("钱某", "participant", "secondary"), ruling("孙某", "participant", "none"),
+                                     ruling("陈晨", "officer", "none")))
     for name in ("赵局长", "钱某"):
-        cases.complete_task(deployed, party_task(deployed, case_id, "register_appeal_in_window", name)["id"],
-                            appeal("2026-10-20"), "shensu")
-    assert [t["state"] for t in cases.show_case(deployed, case_id)["timers"]
-            if t["element"] == "timer_appeal_window"] == ["cancelled", "cancelled"]
-    clock.set(at("2026-12-15", 9))
-    assert timers.fire_due(deployed) == 0
-    cases.complete_task(deployed, party_task(deployed, case_id, "decide_appeal", "赵局长")["id"],
-                        appeal_decided("revoked", "2026-12-15"), "shensu")
-    assert cases.show_case(deployed, case_id)["faults"] == []          # not before every appeal is over
-    done = cases.complete_task(deployed, party_task(deployed, case_id, "decide_appeal", "钱某")["id"],
-                               appeal_decided("changed", "2026-12-16"), "shensu")
+        case.complete("register_appeal_in_window", appeal("2026-10-20"), applicant=name)
+    assert [t["state"] for t in case.show().timers("timer_appeal_window")] == ["cancelled", "cancelled"]
+    assert procedure.to("2026-12-15", 9) == 0
+    case.complete("decide_appeal", appeal_decided("revoked", "2026-12-15"), applicant="赵局长")
+    assert case.show()["faults"] == []          # not before every appeal is over
+    done = case.complete("decide_appeal", appeal_decided("changed", "2026-12-16"), applicant="钱某")
     assert done["status"] == "completed"
-    case = cases.show_case(deployed, case_id)
-    assert ended_at(case)[-1] == "end_appeal_concluded"
-    results = {r["applicant"]: (r["appeal_outcome"], r["decision_changed"]) for r in case["data"]["review_appeal_results"]}
+    shown = case.show()
+    assert shown.ended()[-1] == "end_appeal_concluded"
+    results = {r["applicant"]: (r["appeal_outcome"], r["decision_changed"])
+               for r in shown["data"]["review_appeal_results"]}
     assert results == {"赵局长": ("revoked", True), "钱某": ("changed", True)}
-    assert case["data"]["registered_faults"] == ["钱某"]
-    assert case["faults"] == [{"person": "钱某", "regulation": "wenshui", "fault_type": "art7_7",
-                               "confirmed_on": "2026-09-29", "role": "participant", "grade": "secondary"}]
+    assert shown["data"]["registered_faults"] == ["钱某"]
+    assert shown["faults"] == [{"person": "钱某", "regulation": "wenshui", "fault_type": "art7_7",
+                                "confirmed_on": "2026-09-29", "role": "participant", "grade": "secondary"}]
 
-    clock.set(at("2026-12-20", 9))
-    later = cases.show_case(deployed, reported_case(deployed, "2026-12-20",
-                                                    investigated=collective_investigation("2026-12-20")))
+    procedure.to("2026-12-20", 9, fire=False)
+    later = reported_case(procedure, "2026-12-20", investigated=collective_investigation("2026-12-20")).show()
     assert (assessment(later, "赵局长")["prior_same_faults"], assessment(later, "钱某")["prior_same_faults"]) == (0, 1)
 
 
-def test_art19_nobody_liable_nobody_to_appeal_the_decision_takes_effect_at_once(deployed: Database) -> None:
+def test_art19_nobody_liable_nobody_to_appeal_the_decision_takes_effect_at_once(procedure: Procedure) -> None:
     """第十九条「行政过错责任人」：处理决定认定无人承担责任的，没有申诉人，review_appeal 没有实例，处理决定即生效，
     不登记过错。"""
-    case_id = reported_case(deployed, "2026-09-29")
-    done = complete(deployed, case_id, "decide",
-                    decision("2026-09-29", "2026-09-30", ruling("陈晨", "officer", "none", grade_basis="无过错。")),
-                    "xiangguan")
+    case = reported_case(procedure, "2026-09-29")
+    done = case.complete("decide", decision("2026-09-29", "2026-09-30",
+                                            ruling("陈晨", "officer", "none", grade_basis="无过错。")))
     assert done["status"] == "completed" and done["ready_tasks"] == []
-    case = cases.show_case(deployed, case_id)
-    assert case["data"]["review_parties"] == [] and case["data"]["review_appeal_results"] == []
-    assert ended_at(case)[-1] == "end_decision_effective"
-    assert case["faults"] == [] and case["data"]["registered_faults"] == []
-    assert not [t for t in case["timers"] if t["element"] == "timer_appeal_window"]
+    shown = case.show()
+    assert shown["data"]["review_parties"] == [] and shown["data"]["review_appeal_results"] == []
+    assert shown.ended()[-1] == "end_decision_effective"
+    assert shown["faults"] == [] and shown["data"]["registered_faults"] == []
+    assert not shown.timers("timer_appeal_window")
 
 
-def test_art6_a_reward_runs_beside_the_decision_and_both_must_finish(deployed: Database) -> None:
+def test_art6_a_reward_runs_beside_the_decision_and_both_must_finish(procedure: Procedure) -> None:
     """第六条：对及时发现、制止、纠正行政过错有突出表现的工作人员，应给予表彰奖励——与第十八条处理决定并行。"""
-    case_id = decided_case(deployed, "2026-09-29", reward=True)
-    assert sorted((t["element"], t["lane"]) for t in ready(deployed, case_id)) == [
-        ("decide", DEPARTMENT), ("reward_nomination", PARTY)]
-    complete(deployed, case_id, "reward_nomination",
-             {"reward_proposals": [{"person": "王敏", "conduct_detail": "复查案卷时及时发现。", "proposed_reward": "通报表扬"}],
-              "reward_nominated_on": "2026-09-30"}, "dangzu")
-    complete(deployed, case_id, "decide", decision("2026-09-30", "2026-09-30"), "xiangguan")
-    accept_decision(deployed, case_id)                                    # 陈晨 does not appeal (第十九条)
-    assert cases.show_case(deployed, case_id)["status"] == "running"      # the reward is not yet recorded
-    done = complete(deployed, case_id, "reward_record",
-                    {"reward_results": [{"person": "王敏", "granted": True, "reward_given": "通报表扬"}],
-                     "reward_decided_on": "2026-10-09"}, "dangzu")
+    case = decided_case(procedure, "2026-09-29", reward=True)
+    assert sorted(case.ready()) == [("decide", DEPARTMENT), ("reward_nomination", PARTY)]
+    case.complete("reward_nomination",
+                  {"reward_proposals": [{"person": "王敏", "conduct_detail": "复查案卷时及时发现。", "proposed_reward": "通报表扬"}],
+                   "reward_nominated_on": "2026-09-30"})
+    case.complete("decide", decision("2026-09-30", "2026-09-30"))
+    accept_decision(case)                                    # 陈晨 does not appeal (第十九条)
+    assert case.show()["status"] == "running"      # the reward is not yet recorded
+    done = case.complete("reward_record",
+                         {"reward_results": [{"person": "王敏", "granted": True, "reward_given": "通报表扬"}],
+                          "reward_decided_on": "2026-10-09"})
     assert done["status"] == "completed"
-    case = cases.show_case(deployed, case_id)
-    assert sorted(e for e in ended_at(case) if e.startswith("end_")) == ["end_decision_effective", "end_reward"]
-    assert case["data"]["reward_results"][0]["person"] == "王敏"
+    shown = case.show()
+    assert sorted(shown.ended("end_")) == ["end_decision_effective", "end_reward"]
+    assert shown["data"]["reward_results"][0]["person"] == "王敏"
 
 
 def test_art9_3_repeat_faults_of_the_same_type_are_counted_from_the_registry_the_decisions_write(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第九条(三)「两次或两次以上发生同类型的行政过错行为的，应当从重追究责任」: prior_same_faults is what the fault
     registry holds for the person (same 第七条/第八条 item, no time window, this case not counted), never a typed-in
     number. One earlier fault plus this one are two only if this case counts, which the text leaves open (SILENT):
     the table answers undetermined and 相关部门 decides; with two earlier faults it answers 应当从重."""
-    first = decided_case(deployed, "2026-09-29")
-    assert cases.show_case(deployed, first)["faults"] == []        # recorded once the 第十九条 appeal is over
-    accept_decision(deployed, first)
-    shown = cases.show_case(deployed, first)
+    first = decided_case(procedure, "2026-09-29")
+    assert first.show()["faults"] == []        # recorded once the 第十九条 appeal is over
+    accept_decision(first)
+    shown = first.show()
     assert assessment(shown, "陈晨")["prior_same_faults"] == 0
     assert shown["faults"] == [{"person": "陈晨", "regulation": "wenshui", "fault_type": "art7_7",
                                 "confirmed_on": "2026-09-29", "role": "officer", "grade": "liable"}]
 
-    clock.set(at("2026-11-02", 9))
-    second = reported_case(deployed, "2026-11-02")
-    case = cases.show_case(deployed, second)
-    chen = assessment(case, "陈晨")
+    procedure.to("2026-11-02", 9, fire=False)
+    second = reported_case(procedure, "2026-11-02")
+    shown = second.show()
+    chen = assessment(shown, "陈晨")
     assert (chen["fault_type"], chen["prior_same_faults"]) == ("art7_7", 1)
     repeat = [e for e in chen["effects"] if e["basis"].startswith("文水 第九条(三)")]
     assert [e["effect"] for e in repeat] == ["undetermined"] and "a human decides" in repeat[0]["basis"]
     assert "aggravate" not in [e["effect"] for e in chen["effects"]] and chen["needs_human"] is True
-    [record] = decisions(case, "wenshui_circumstances")
+    [record] = shown.decisions("wenshui_circumstances")
     assert table_input(record, "prior_same_faults") == 1
     assert "ws_circ_WA3_current" in rule_ids(record) and "ws_circ_WA3" not in rule_ids(record)
-    complete(deployed, second, "decide",
-             decision("2026-11-02", "2026-11-02", ruling("陈晨", "officer", "liable", severity_adjustment="heavier",
-                                                         grade_basis="文水 第九条(三)：本案计入，两次同类型过错。")),
-             "xiangguan")
-    accept_decision(deployed, second)
-    assert [(f["fault_type"], f["confirmed_on"]) for f in cases.show_case(deployed, second)["faults"]] == [
+    second.complete("decide", decision("2026-11-02", "2026-11-02", ruling(
+        "陈晨", "officer", "liable", severity_adjustment="heavier", grade_basis="文水 第九条(三)：本案计入，两次同类型过错。")))
+    accept_decision(second)
+    assert [(f["fault_type"], f["confirmed_on"]) for f in second.show()["faults"]] == [
         ("art7_7", "2026-11-02")]
 
     # 同类型: the same person's 第八条(二) fault is another type, so nothing earlier counts
-    clock.set(at("2026-11-03", 9))
-    other = cases.show_case(deployed, reported_case(deployed, "2026-11-03", fault_type="art8_2"))
+    procedure.to("2026-11-03", 9, fire=False)
+    other = reported_case(procedure, "2026-11-03", fault_type="art8_2").show()
     chen = assessment(other, "陈晨")
     assert (chen["fault_type"], chen["prior_same_faults"], chen["article7_fault"]) == ("art8_2", 0, False)
     assert not [e for e in chen["effects"] if e["basis"].startswith("文水 第九条(三)")]
 
     # a third 第七条(七) fault: two earlier ones in the registry, 应当从重
-    clock.set(at("2026-11-04", 9))
-    third = cases.show_case(deployed, reported_case(deployed, "2026-11-04"))
+    procedure.to("2026-11-04", 9, fire=False)
+    third = reported_case(procedure, "2026-11-04").show()
     chen = assessment(third, "陈晨")
     assert chen["prior_same_faults"] == 2
     assert [e["effect"] for e in chen["effects"] if e["basis"].startswith("文水 第九条(三)")] == ["aggravate"]
-    [record] = decisions(third, "wenshui_circumstances")
+    [record] = third.decisions("wenshui_circumstances")
     assert "ws_circ_WA3" in rule_ids(record) and "ws_circ_WA3_current" not in rule_ids(record)
 
 
@@ -800,31 +723,31 @@ def test_art9_3_repeat_faults_of_the_same_type_are_counted_from_the_registry_the
     ({"article10_exclusion": "literal"}, "art8_2", "ws_circ_WL1", "discretionary_mitigate_or_exempt"),
 ], ids=["art7-reading-not-configured", "art7-literal", "art7-not-literal", "art8-fault"])
 def test_art10_proviso_reading_is_the_business_owners_configuration_not_an_investigation_finding(
-        deployed: Database, config: dict[str, str] | None, fault_type: str, rule: str, effect: str) -> None:
+        procedure: Procedure, config: dict[str, str] | None, fault_type: str, rule: str, effect: str) -> None:
     """第十条「可以从轻、减轻或免于追究责任，但有第七条规定情形的除外」: article7_fault follows from the person's fault
     item; how the 但书 reads (literal / not_literal) is set by the business owner in the start data's config, and
     while it is not set the table leaves a 第七条 fault to 相关部门 (undetermined)."""
-    case_id = reported_case(deployed, "2026-09-29", fault_type=fault_type,
-                            start_data={"config": config} if config else None)
-    case = cases.show_case(deployed, case_id)
-    chen = assessment(case, "陈晨")
+    case = reported_case(procedure, "2026-09-29", fault_type=fault_type,
+                         start_data={"config": config} if config else None)
+    shown = case.show()
+    chen = assessment(shown, "陈晨")
     assert chen["article7_fault"] is fault_type.startswith("art7_")
     assert chen["article10_exclusion"] == (config or {}).get("article10_exclusion")
     assert [e["effect"] for e in chen["effects"]] == [effect]
-    assert [rule_ids(d) for d in decisions(case, "wenshui_circumstances")] == [[rule]]
+    assert [rule_ids(d) for d in shown.decisions("wenshui_circumstances")] == [[rule]]
     assert chen["needs_human"] is (effect != "excluded")
 
 
-def test_art9_3_a_person_without_a_recorded_fault_item_is_left_to_the_department(deployed: Database) -> None:
+def test_art9_3_a_person_without_a_recorded_fault_item_is_left_to_the_department(procedure: Procedure) -> None:
     """第九条(三)「同类型」needs the person's 第七条/第八条 item: for a person the 调查组 did not record, the diagram does
     not guess a type or count every type: the count stays empty and the assessment goes to 相关部门."""
     investigated = collective_investigation("2026-09-29")
     investigated["person_facts"] = [f for f in investigated["person_facts"] if f["person"] != "钱某"]
-    case = cases.show_case(deployed, reported_case(deployed, "2026-09-29", investigated=investigated))
-    voter = assessment(case, "钱某")
+    shown = reported_case(procedure, "2026-09-29", investigated=investigated).show()
+    voter = assessment(shown, "钱某")
     assert (voter["facts_recorded"], voter["fault_type"], voter["prior_same_faults"]) == (False, None, None)
     assert voter["effects"] == [] and voter["needs_human"] is True
-    assert assessment(case, "赵局长")["facts_recorded"] is True
+    assert assessment(shown, "赵局长")["facts_recorded"] is True
 
 
 # ------------------------------------------------------------------------------------------------ the CLI
@@ -852,7 +775,9 @@ def test_art15_the_not_filed_path_through_the_wenze_command(tmp_path: Path) -> N
     today = dt.datetime.now(SHANGHAI).date().isoformat()
     run("migrate")
     run("users", "demo")
-    assert any(d["process_id"] == PROCESS for d in run_json("deploy"))
+    assert sorted(d["process_id"] for d in run_json("deploy")) == [
+        "chifeng_fault_accountability", "chifeng_interference", "jinzhai_lost_case_accountability",
+        "mingshan_fault_accountability", "review_appeal", "wenshui_fault_review", "yanchi_fault_accountability"]
     started = run_json("start", PROCESS, "--user", "zonghe")
     assert [t["element"] for t in started["ready_tasks"]] == ["intake"]
     complete_via_cli("intake", intake(today), "zonghe")

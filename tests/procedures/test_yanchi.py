@@ -3,7 +3,7 @@
 The real bpmn/ dmn/ forms/ are deployed (SQLite and PostgreSQL); the ManualClock stands at Tue 2026-09-29 09:00
 Beijing time until a test moves it. Periods follow 民法典 第二百零一条至第二百零三条 by analogy (domain.md §X.7):
 the start day is not counted, a last day that is a rest day rolls forward (an official 调休 working day does not),
-the period ends at 24:00 Beijing time. All tasks are worked by "admin" until the demo users for these lanes exist.
+the period ends at 24:00 Beijing time. Each task is worked by its lane's demo user.
 第十条(四)'s count of earlier 错案 comes from the fault registry the cases write (record_fault once 复核/申诉 are over
 and the decision is final, prior_faults before the circumstance table), never from a number typed into a form.
 """
@@ -13,15 +13,13 @@ from typing import Any
 
 import pytest
 
-from runner.core import cases, timers
-from runner.store.db import Database
-from tests.conftest import after, at, utc
+from tests.conftest import at, utc
+from tests.procedures.driver import Case, Forbidden, Procedure
 
 PROCESS = "yanchi_fault_accountability"
 OFFICE, LEGAL, PARTY_GROUP, UNIT, JUDICIAL, HR = (
     "局办公室", "局重大执法决定法制审核机构", "局党组会议", "被追究人员所在单位和科室", "市政府司法机构",
     "局机关党委、人事办公室")
-USER = "admin"
 
 
 # ------------------------------------------------------------------------------------------------ form data
@@ -72,353 +70,316 @@ def deliveries(*rows: tuple[str, str]) -> dict[str, Any]:
     return {"deliveries": [{"person": p, "received_on": d} for p, d in rows]}
 
 
-# ------------------------------------------------------------------------------------------------ helpers
+# ------------------------------------------------------------------------------------------------ steps
 
-def ready(db: Database, case_id: int) -> list[dict[str, Any]]:
-    return [t for t in cases.list_tasks(db) if t["case"] == case_id]
-
-
-def tasks_by_element(db: Database, case_id: int) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {}
-    for t in ready(db, case_id):
-        found.setdefault(t["element"], []).append(t)
-    return found
-
-
-def complete(db: Database, case_id: int, element: str, data: dict[str, Any]) -> dict[str, Any]:
-    found = tasks_by_element(db, case_id).get(element, [])
-    assert len(found) == 1, (element, sorted(tasks_by_element(db, case_id)))
-    return cases.complete_task(db, found[0]["id"], data, USER)
-
-
-def timer(case: dict[str, Any], element: str) -> dict[str, Any]:
-    found = [t for t in case["timers"] if t["element"] == element]
-    assert len(found) == 1, (element, case["timers"])
-    return found[0]
-
-
-def decisions(case: dict[str, Any], decision_id: str) -> list[dict[str, Any]]:
-    return [d for d in case["decisions"] if d["decision"] == decision_id]
-
-
-def confirmed_case(db: Database, confirmed_on: str = "2026-09-30", **investigated: Any) -> int:
+def confirmed_case(procedure: Procedure, confirmed_on: str = "2026-09-30", **investigated: Any) -> Case:
     """Registered, investigated and confirmed as a 错案 on `confirmed_on` (第三条、第五条、第七条)."""
-    started = cases.start_case(db, PROCESS, {}, USER)
-    assert [(t["element"], t["lane"]) for t in started["ready_tasks"]] == [("register", OFFICE)]
-    case_id = started["case"]
-    complete(db, case_id, "register", REGISTER)
-    complete(db, case_id, "investigate", investigation(**investigated))
-    assert tasks_by_element(db, case_id)["confirm_case"][0]["lane"] == LEGAL
-    complete(db, case_id, "confirm_case", confirmation(confirmed_on))
-    return case_id
+    case = procedure.start()
+    assert [(t["element"], t["lane"]) for t in case.started["ready_tasks"]] == [("register", OFFICE)]
+    case.complete("register", REGISTER)
+    case.complete("investigate", investigation(**investigated))
+    assert case.lane("confirm_case") == LEGAL
+    case.complete("confirm_case", confirmation(confirmed_on))
+    return case
 
 
-def decided_case(db: Database, *rows: tuple[str, list[str]], confirmed_on: str = "2026-09-30") -> int:
+def decided_case(procedure: Procedure, *rows: tuple[str, list[str]], confirmed_on: str = "2026-09-30") -> Case:
     """Confirmed; blame confirmed per 第七条(二); no circumstances; decided with `rows`."""
-    case_id = confirmed_case(db, confirmed_on)
-    complete(db, case_id, "confirm_blame", shares(("杨某", "reviewer_approver", "primary"),
-                                                  ("马某", "officer", "secondary")))
-    complete(db, case_id, "confirm_circumstances", circumstances(("杨某", "none"), ("马某", "mitigate_lighter")))
-    complete(db, case_id, "decide", decision(*rows))
-    return case_id
+    case = confirmed_case(procedure, confirmed_on)
+    case.complete("confirm_blame", shares(("杨某", "reviewer_approver", "primary"),
+                                          ("马某", "officer", "secondary")))
+    case.complete("confirm_circumstances", circumstances(("杨某", "none"), ("马某", "mitigate_lighter")))
+    case.complete("decide", decision(*rows))
+    return case
 
 
 # ------------------------------------------------------------------------------------------------ paths
 
-def test_art7_legal_review_body_does_not_confirm_the_case_and_the_office_closes_it(deployed: Database) -> None:
+def test_art7_legal_review_body_does_not_confirm_the_case_and_the_office_closes_it(procedure: Procedure) -> None:
     """第七条：只有经局重大执法决定法制审核机构审核确认为错案的才划分责任；未确认的（后果 SILENT）由局办公室登记结案。"""
-    started = cases.start_case(deployed, PROCESS, {}, USER)
-    case_id = started["case"]
-    complete(deployed, case_id, "register", REGISTER)
-    complete(deployed, case_id, "investigate", investigation())
-    complete(deployed, case_id, "confirm_case", confirmation(None))
-    assert tasks_by_element(deployed, case_id)["close_not_confirmed"][0]["lane"] == OFFICE
-    done = complete(deployed, case_id, "close_not_confirmed", {"not_confirmed_closed_on": "2026-09-30",
-                                                               "not_confirmed_note": "不属于错案。"})
+    case = procedure.start()
+    case.complete("register", REGISTER)
+    case.complete("investigate", investigation())
+    case.complete("confirm_case", confirmation(None))
+    assert case.lane("close_not_confirmed") == OFFICE
+    done = case.complete("close_not_confirmed", {"not_confirmed_closed_on": "2026-09-30",
+                                                 "not_confirmed_note": "不属于错案。"})
     assert done["status"] == "completed"
-    case = cases.show_case(deployed, case_id)
-    assert [e["element"] for e in case["events"] if e["kind"] == "end_event"] == ["end_not_confirmed"]
-    assert case["timers"] == [] and case["decisions"] == [] and case["faults"] == []
+    shown = case.show()
+    assert shown.ended() == ["end_not_confirmed"]
+    assert shown["timers"] == [] and shown["decisions"] == [] and shown["faults"] == []
 
 
-def test_art7_art8_blame_proposal_per_7_2_then_30_day_clock_from_confirmation(deployed: Database) -> None:
+def test_art7_art8_blame_proposal_per_7_2_then_30_day_clock_from_confirmation(procedure: Procedure) -> None:
     """第七条(二)：经审核、批准做出的，审核、批准人承担主要责任，执法人员承担次要责任——决策表建议，法制审核机构
     确认；第八条：自错案被确认之日起 30 日内作出处理（2026-09-30 确认 → 最后一日 2026-10-30），届满前一个工作日提醒。"""
-    case_id = confirmed_case(deployed, "2026-09-30")
-    case = cases.show_case(deployed, case_id)
-    blame = decisions(case, "yanchi_blame")
+    case = confirmed_case(procedure, "2026-09-30")
+    shown = case.show()
+    blame = shown.decisions("yanchi_blame")
     assert len(blame) == 1
     assert {(r["role"], r["grade"]) for r in blame[0]["outputs"]} == {("reviewer_approver", "primary"),
                                                                       ("officer", "secondary")}
-    assert tasks_by_element(deployed, case_id)["confirm_blame"][0]["lane"] == LEGAL
-    deadline = timer(case, "timer_decision")
+    assert case.lane("confirm_blame") == LEGAL
+    deadline = shown.timer("timer_decision")
     assert (deadline["kind"], deadline["start"], deadline["period"], deadline["unit"], deadline["last_day"]) == (
         "deadline", "2026-09-30", 30, "calendar_days", "2026-10-30")
     assert deadline["due_at"] == utc(at("2026-10-31"))
-    assert timer(case, "timer_decision_reminder")["due_at"] == utc(at("2026-10-29"))
+    assert shown.timer("timer_decision_reminder")["due_at"] == utc(at("2026-10-29"))
 
     # 第十一条(三): the 次要 share drives the mitigation proposal, person by person
-    complete(deployed, case_id, "confirm_blame", shares(("杨某", "reviewer_approver", "primary"),
-                                                        ("马某", "officer", "secondary")))
-    case = cases.show_case(deployed, case_id)
-    proposals = {p["person"]: p for p in case["data"]["circumstance_proposals"]}
+    case.complete("confirm_blame", shares(("杨某", "reviewer_approver", "primary"),
+                                          ("马某", "officer", "secondary")))
+    shown = case.show()
+    proposals = {p["person"]: p for p in shown["data"]["circumstance_proposals"]}
     assert proposals["马某"]["grade"] == "secondary"
     assert proposals["马某"]["prior_same_faults"] == proposals["杨某"]["prior_same_faults"] == 0   # empty registry
-    assert any(e["effect"] == "mitigate" for e in proposals["马某"]["effects"])
-    assert not any(e["effect"] == "mitigate" for e in proposals["杨某"]["effects"])
-    assert len(decisions(case, "yanchi_circumstances")) == 2          # evaluated once per person
-    assert "subject" not in case["data"] and "circumstance_index" not in case["data"]
+    [mitigation] = proposals["马某"]["effects"]
+    assert mitigation["effect"] == "mitigate" and mitigation["basis"].startswith("盐池 第十一条(三)：")
+    assert proposals["杨某"]["effects"] == []
+    assert len(shown.decisions("yanchi_circumstances")) == 2          # evaluated once per person
+    assert "subject" not in shown["data"] and "circumstance_index" not in shown["data"]
 
 
-def test_art8_worked_example_30_days_from_2026_01_15_end_on_a_make_up_working_saturday(deployed: Database) -> None:
+def test_art8_worked_example_30_days_from_2026_01_15_end_on_a_make_up_working_saturday(procedure: Procedure) -> None:
     """第八条 + domain.md §X.7.7：2026-01-15 确认 → 30 日届满 2026-02-14（周六），该日是调休上班日，不顺延，24 时截止；
     期限早已届满，一进入处理即触发：局办公室说明原因、局党组会议督办，处理继续。"""
-    case_id = confirmed_case(deployed, "2026-01-15")
-    case = cases.show_case(deployed, case_id)
-    fired = {e["element"]: e["due_at"] for e in case["events"] if e["kind"] == "timer_fired"}
+    case = confirmed_case(procedure, "2026-01-15")
+    shown = case.show()
+    fired = {e["element"]: e["due_at"] for e in shown.events("timer_fired")}
     assert fired == {"timer_decision": utc(at("2026-02-15")),                 # end of Sat 2026-02-14, no roll
                      "timer_decision_reminder": utc(at("2026-02-13"))}        # the working day before: Fri 02-13
-    tasks = tasks_by_element(deployed, case_id)
-    assert tasks["urge_decision"][0]["lane"] == OFFICE
-    assert tasks["supervise_decision"][0]["lane"] == PARTY_GROUP
-    assert tasks["remind_decision"][0]["lane"] == OFFICE
-    assert "confirm_blame" in tasks                                   # non-interrupting
+    assert case.lane("urge_decision") == OFFICE
+    assert case.lane("supervise_decision") == PARTY_GROUP
+    assert case.lane("remind_decision") == OFFICE
+    assert "confirm_blame" in case.elements()                         # non-interrupting
 
 
-def test_art8_a_deadline_already_past_on_confirmation_marks_the_case_overdue(deployed: Database) -> None:
+def test_art8_a_deadline_already_past_on_confirmation_marks_the_case_overdue(procedure: Procedure) -> None:
     """第八条：确认之日起 30 日早已届满的，案件应标记逾期并在时间线上记为「期限届满」。"""
-    case_id = confirmed_case(deployed, "2026-01-15")
-    case = cases.show_case(deployed, case_id)
-    assert case["overdue"] is True
-    assert timer(case, "timer_decision")["last_day"] == "2026-02-14"
+    case = confirmed_case(procedure, "2026-01-15")
+    shown = case.show()
+    assert shown["overdue"] is True
+    assert shown.timer("timer_decision")["last_day"] == "2026-02-14"
 
 
-def test_art8_deadline_passes_while_deciding_reminder_then_overdue_supervision(deployed: Database, clock) -> None:
+def test_art8_deadline_passes_while_deciding_reminder_then_overdue_supervision(procedure: Procedure) -> None:
     """第八条：届满前一个工作日（2026-10-29）提醒；2026-10-30 24 时届满未作出处理的，案件标记逾期、局办公室说明
     原因、局党组会议督办；之后作出的决定照常送达执行。"""
-    case_id = confirmed_case(deployed, "2026-09-30")
-    complete(deployed, case_id, "confirm_blame", shares(("杨某", "reviewer_approver", "primary"),
-                                                        ("马某", "officer", "secondary")))
-    clock.set(at("2026-10-29", 0, 0, 1))
-    timers.fire_due(deployed)
-    complete(deployed, case_id, "remind_decision", {"decision_due_noted_on": "2026-10-29",
-                                                    "decision_due_plan": "明日作出决定。"})
-    assert cases.show_case(deployed, case_id)["overdue"] is False
-    clock.set(after("2026-10-30"))
-    timers.fire_due(deployed)
-    case = cases.show_case(deployed, case_id)
-    assert case["overdue"] is True
-    assert [(e["element"], e["last_day"]) for e in case["events"] if e["kind"] == "deadline_passed"] == [
+    case = confirmed_case(procedure, "2026-09-30")
+    case.complete("confirm_blame", shares(("杨某", "reviewer_approver", "primary"),
+                                          ("马某", "officer", "secondary")))
+    procedure.to("2026-10-29", 0, 0, 1)
+    case.complete("remind_decision", {"decision_due_noted_on": "2026-10-29",
+                                      "decision_due_plan": "明日作出决定。"})
+    assert case.show()["overdue"] is False
+    procedure.after_last_day("2026-10-30")
+    shown = case.show()
+    assert shown["overdue"] is True
+    assert [(e["element"], e["last_day"]) for e in shown.events("deadline_passed")] == [
         ("timer_decision", "2026-10-30")]
-    complete(deployed, case_id, "supervise_decision", {"decision_supervised_on": "2026-11-02",
-                                                       "decision_supervision_measures": "限期三日内作出。"})
-    complete(deployed, case_id, "urge_decision", {"decision_overdue_reason": "情节认定分歧。",
-                                                  "decision_expected_on": "2026-11-04"})
-    complete(deployed, case_id, "confirm_circumstances", circumstances(("杨某", "none"), ("马某", "none")))
-    complete(deployed, case_id, "decide", decision(("杨某", ["written_self_criticism"]), on="2026-11-04"))
-    assert "deliver" in tasks_by_element(deployed, case_id)
+    case.complete("supervise_decision", {"decision_supervised_on": "2026-11-02",
+                                         "decision_supervision_measures": "限期三日内作出。"})
+    case.complete("urge_decision", {"decision_overdue_reason": "情节认定分歧。",
+                                    "decision_expected_on": "2026-11-04"})
+    case.complete("confirm_circumstances", circumstances(("杨某", "none"), ("马某", "none")))
+    case.complete("decide", decision(("杨某", ["written_self_criticism"]), on="2026-11-04"))
+    assert "deliver" in case.elements()
 
 
-def test_art12_everyone_exempt_ends_the_case_without_a_decision(deployed: Database) -> None:
+def test_art12_everyone_exempt_ends_the_case_without_a_decision(procedure: Procedure) -> None:
     """第十二条(一)：违法行为轻微并自行及时纠正且没有造成危害后果的，不予追究——决策表建议，局办公室认定；
     全部不予追究的，登记结案，30 日期限撤销。"""
     exempt = dict(exempt_minor=True, exempt_self_corrected=True, exempt_no_harm=True)
-    case_id = confirmed_case(deployed, "2026-09-30", act_mode="direct",
-                             subjects=[subject("马某", **exempt)], persons={"officer": "马某"})
-    complete(deployed, case_id, "confirm_blame", shares(("马某", "officer", "full")))
-    case = cases.show_case(deployed, case_id)
-    assert [e["effect"] for e in case["data"]["circumstance_proposals"][0]["effects"]] == ["exempt"]
-    complete(deployed, case_id, "confirm_circumstances", circumstances(("马某", "exempt")))
-    assert set(tasks_by_element(deployed, case_id)) == {"close_exempt"}
-    done = complete(deployed, case_id, "close_exempt", {"exempt_closed_on": "2026-10-10",
-                                                        "exempt_note": "符合第十二条(一)，不予追究。"})
+    case = confirmed_case(procedure, "2026-09-30", act_mode="direct",
+                          subjects=[subject("马某", **exempt)], persons={"officer": "马某"})
+    case.complete("confirm_blame", shares(("马某", "officer", "full")))
+    shown = case.show()
+    assert [e["effect"] for e in shown["data"]["circumstance_proposals"][0]["effects"]] == ["exempt"]
+    case.complete("confirm_circumstances", circumstances(("马某", "exempt")))
+    assert case.elements() == ["close_exempt"]
+    done = case.complete("close_exempt", {"exempt_closed_on": "2026-10-10",
+                                          "exempt_note": "符合第十二条(一)，不予追究。"})
     assert done["status"] == "completed" and done["overdue"] is False
-    case = cases.show_case(deployed, case_id)
-    assert [e["element"] for e in case["events"] if e["kind"] == "end_event"][-1] == "end_exempt"
-    assert {t["element"]: t["state"] for t in case["timers"]} == {"timer_decision": "cancelled",
-                                                                 "timer_decision_reminder": "cancelled"}
-    assert case["faults"] == []                                       # 第十二条: not a 错案 of his to count
+    shown = case.show()
+    assert shown.ended()[-1] == "end_exempt"
+    assert shown.timer_states() == {"timer_decision": "cancelled",
+                                    "timer_decision_reminder": "cancelled"}
+    assert shown["faults"] == []                                       # 第十二条: not a 错案 of his to count
 
 
 def test_art9_1_and_2_measures_go_to_the_unit_and_the_judicial_office_while_appeal_windows_run(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第九条(一)：书面检查、追偿由所在单位和科室实施；(二)：通报批评由市政府司法机构实施；第十三条：同时开启复核、
     申诉（申诉期自收到决定书之日起 15 日：2026-10-13 收到 → 2026-10-28），执行不停止；期满未申诉的结案。"""
-    case_id = decided_case(deployed, ("马某", ["written_self_criticism", "recovery"]),
-                           ("杨某", ["circulated_criticism"]))
-    complete(deployed, case_id, "deliver", deliveries(("马某", "2026-10-13"), ("杨某", "2026-10-13")))
-    case = cases.show_case(deployed, case_id)
-    routes = {r["measure"]: r for r in case["data"]["measure_routes"]}
+    case = decided_case(procedure, ("马某", ["written_self_criticism", "recovery"]),
+                        ("杨某", ["circulated_criticism"]))
+    case.complete("deliver", deliveries(("马某", "2026-10-13"), ("杨某", "2026-10-13")))
+    shown = case.show()
+    routes = {r["measure"]: r for r in shown["data"]["measure_routes"]}
     assert set(routes) == {"circulated_criticism", "recovery", "written_self_criticism"}
     assert routes["recovery"]["body"] == "被追究人员所在单位和科室"
     assert routes["circulated_criticism"]["body"].startswith("市政府司法机构")
-    assert len(decisions(case, "yanchi_measure_body")) == 3
-    tasks = tasks_by_element(deployed, case_id)
+    assert len(shown.decisions("yanchi_measure_body")) == 3
+    tasks = case.by_element()
     assert tasks["implement_unit"][0]["lane"] == UNIT and tasks["implement_judicial"][0]["lane"] == JUDICIAL
     assert not {"opinion_transfer", "opinion_sanction", "refer_judicial"} & set(tasks)
     # 复核/申诉 per person, in parallel with execution (第十三条: 不停止原处理决定的执行)
     assert len(tasks["register_review"]) == 2 and len(tasks["register_appeal_in_window"]) == 2
-    windows = [t for t in case["timers"] if t["element"] == "timer_appeal_window"]
+    windows = shown.timers("timer_appeal_window")
     assert [(w["kind"], w["start"], w["last_day"]) for w in windows] == [("period_end", "2026-10-13", "2026-10-28")] * 2
-    assert case["data"]["review_parties"] == [
+    assert shown["data"]["review_parties"] == [
         {"name": "马某", "kind": "person", "decision_received_on": "2026-10-13"},
         {"name": "杨某", "kind": "person", "decision_received_on": "2026-10-13"}]
-    assert case["faults"] == []                     # not final while 复核/申诉 may still change it (第十三条)
+    assert shown["faults"] == []                     # not final while 复核/申诉 may still change it (第十三条)
 
-    complete(deployed, case_id, "implement_unit", {"unit_implemented_on": "2026-10-15",
-                                                   "unit_implementation": "马某已提交书面检查，追偿 500 元。",
-                                                   "unit_recovered_amount": 500})
-    complete(deployed, case_id, "implement_judicial", {"judicial_implemented_on": "2026-10-16",
-                                                       "judicial_implementation": "已通报批评。"})
-    clock.set(after("2026-10-28"))
-    timers.fire_due(deployed)
-    tasks = tasks_by_element(deployed, case_id)
+    case.complete("implement_unit", {"unit_implemented_on": "2026-10-15",
+                                     "unit_implementation": "马某已提交书面检查，追偿 500 元。",
+                                     "unit_recovered_amount": 500})
+    case.complete("implement_judicial", {"judicial_implemented_on": "2026-10-16",
+                                         "judicial_implementation": "已通报批评。"})
+    procedure.after_last_day("2026-10-28")
+    tasks = case.by_element()
     assert "register_appeal_in_window" not in tasks and len(tasks["register_review"]) == 2
     for task in tasks["register_review"]:                 # 复核申请期 SILENT: the review body records it
-        cases.complete_task(deployed, task["id"], {"review_applied": False,
-                                                   "review_register_note": "书面表示不申请复核。"}, USER)
-    complete(deployed, case_id, "close_case", {"closed_on": "2026-11-02", "archive_ref": "盐医保档〔2026〕9号"})
-    case = cases.show_case(deployed, case_id)
-    assert case["status"] == "completed" and case["overdue"] is False
-    results = case["data"]["review_appeal_results"]
+        case.complete_task(task, {"review_applied": False, "review_register_note": "书面表示不申请复核。"})
+    case.complete("close_case", {"closed_on": "2026-11-02", "archive_ref": "盐医保档〔2026〕9号"})
+    shown = case.show()
+    assert shown["status"] == "completed" and shown["overdue"] is False
+    results = shown["data"]["review_appeal_results"]
     assert sorted(r["applicant"] for r in results) == ["杨某", "马某"]
     assert all(r["execution_suspended"] is False and not r["decision_changed"] for r in results)
-    assert case["data"]["decision_changed"] is False
+    assert shown["data"]["decision_changed"] is False
     # 第十条(四): the final decision recorded both 错案, dated by the 第七条 confirmation (2026-09-30)
-    assert case["faults"] == [
+    assert shown["faults"] == [
         {"person": "马某", "regulation": "yanchi", "fault_type": "art5_5", "confirmed_on": "2026-09-30",
          "role": "officer", "grade": "secondary"},
         {"person": "杨某", "regulation": "yanchi", "fault_type": "art5_5", "confirmed_on": "2026-09-30",
          "role": "reviewer_approver", "grade": "primary"}]
-    assert case["data"]["registered_faults"] == ["马某", "杨某"]
-    assert [e["person"] for e in case["events"] if e["kind"] == "fault_recorded"] == ["马某", "杨某"]
+    assert shown["data"]["registered_faults"] == ["马某", "杨某"]
+    assert [e["person"] for e in shown.events("fault_recorded")] == ["马某", "杨某"]
 
 
 def test_art9_3_and_4_transfer_and_sanction_go_through_unit_opinion_and_party_group_art8_criminal_referral(
-        deployed: Database) -> None:
+        procedure: Procedure) -> None:
     """第九条(三)：调离、辞退由所在单位和科室提出意见，经局党组会议研究，依照管理权限实施（实施机关 VAGUE，局办公室
     登记）；(四)：行政处分经局党组会议研究作出处分决定，由局机关党委、人事办公室组织实施；第八条：构成犯罪的移送司法机关。"""
-    case_id = decided_case(deployed, ("马某", ["transfer_from_post", "criminal_liability"]),
-                           ("杨某", ["administrative_sanction"]))
-    complete(deployed, case_id, "deliver", deliveries(("马某", "2026-10-13"), ("杨某", "2026-10-14")))
-    tasks = tasks_by_element(deployed, case_id)
+    case = decided_case(procedure, ("马某", ["transfer_from_post", "criminal_liability"]),
+                        ("杨某", ["administrative_sanction"]))
+    case.complete("deliver", deliveries(("马某", "2026-10-13"), ("杨某", "2026-10-14")))
+    tasks = case.by_element()
     assert tasks["opinion_transfer"][0]["lane"] == UNIT and tasks["opinion_sanction"][0]["lane"] == UNIT
     assert tasks["refer_judicial"][0]["lane"] == OFFICE
     assert not {"implement_unit", "implement_judicial"} & set(tasks)
-    complete(deployed, case_id, "opinion_transfer", {"transfer_opinion": "建议调离执法岗位。",
-                                                     "transfer_opinion_on": "2026-10-15"})
-    assert tasks_by_element(deployed, case_id)["study_transfer"][0]["lane"] == PARTY_GROUP
-    complete(deployed, case_id, "study_transfer", {"transfer_studied_on": "2026-10-20", "transfer_study_result": "agreed",
-                                                   "transfer_study_minutes": "党组会议纪要〔2026〕12号"})
-    assert tasks_by_element(deployed, case_id)["implement_transfer"][0]["lane"] == OFFICE
-    complete(deployed, case_id, "implement_transfer", {"transfer_implemented_on": "2026-10-22",
-                                                       "transfer_implementation": "已调离执法岗位。",
-                                                       "transfer_implementing_body": "局人事办公室"})
-    complete(deployed, case_id, "opinion_sanction", {"sanction_opinion": "建议给予警告处分。",
-                                                     "sanction_opinion_on": "2026-10-15"})
-    assert tasks_by_element(deployed, case_id)["study_sanction"][0]["lane"] == PARTY_GROUP
-    complete(deployed, case_id, "study_sanction", {"sanction_decided_on": "2026-10-20",
-                                                   "sanction_decision_no": "盐医保党〔2026〕5号", "sanction_kind": "警告",
-                                                   "sanction_study_minutes": "党组会议纪要〔2026〕12号"})
-    assert tasks_by_element(deployed, case_id)["implement_sanction"][0]["lane"] == HR
-    complete(deployed, case_id, "implement_sanction", {"sanction_implemented_on": "2026-10-23",
-                                                       "sanction_implementation": "已宣布处分决定并归档。"})
-    complete(deployed, case_id, "refer_judicial", {"criminal_referred_on": "2026-10-16",
-                                                   "criminal_referred_to": "盐池县公安局",
-                                                   "criminal_referral_note": "涉嫌滥用职权罪。"})
-    case = cases.show_case(deployed, case_id)
-    routes = {r["measure"]: r for r in case["data"]["measure_routes"]}
+    case.complete("opinion_transfer", {"transfer_opinion": "建议调离执法岗位。",
+                                       "transfer_opinion_on": "2026-10-15"})
+    assert case.lane("study_transfer") == PARTY_GROUP
+    case.complete("study_transfer", {"transfer_studied_on": "2026-10-20", "transfer_study_result": "agreed",
+                                     "transfer_study_minutes": "党组会议纪要〔2026〕12号"})
+    assert case.lane("implement_transfer") == OFFICE
+    case.complete("implement_transfer", {"transfer_implemented_on": "2026-10-22",
+                                         "transfer_implementation": "已调离执法岗位。",
+                                         "transfer_implementing_body": "局人事办公室"})
+    case.complete("opinion_sanction", {"sanction_opinion": "建议给予警告处分。",
+                                       "sanction_opinion_on": "2026-10-15"})
+    assert case.lane("study_sanction") == PARTY_GROUP
+    case.complete("study_sanction", {"sanction_decided_on": "2026-10-20",
+                                     "sanction_decision_no": "盐医保党〔2026〕5号", "sanction_kind": "警告",
+                                     "sanction_study_minutes": "党组会议纪要〔2026〕12号"})
+    assert case.lane("implement_sanction") == HR
+    case.complete("implement_sanction", {"sanction_implemented_on": "2026-10-23",
+                                         "sanction_implementation": "已宣布处分决定并归档。"})
+    case.complete("refer_judicial", {"criminal_referred_on": "2026-10-16",
+                                     "criminal_referred_to": "盐池县公安局",
+                                     "criminal_referral_note": "涉嫌滥用职权罪。"})
+    shown = case.show()
+    routes = {r["measure"]: r for r in shown["data"]["measure_routes"]}
     assert routes["transfer_from_post"]["studied_by"] == "局党组会议"
     assert routes["criminal_liability"]["body"] == "司法机关"
     # execution is done; the case waits only for 复核/申诉 (第十三条)
-    assert set(tasks_by_element(deployed, case_id)) == {"register_review", "register_appeal_in_window"}
+    assert set(case.by_element()) == {"register_review", "register_appeal_in_window"}
 
 
 def test_art13_appeal_changes_the_decision_and_the_office_adjusts_it_execution_was_not_suspended(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十三条：杨某在 15 日内申诉，申诉处理期限未规定（SILENT，无计时器）；申诉变更原决定的，局办公室按结果调整处理；
     执行分支不等待申诉（不停止原处理决定的执行）。"""
-    case_id = decided_case(deployed, ("杨某", ["circulated_criticism"]))
-    complete(deployed, case_id, "deliver", deliveries(("杨某", "2026-10-13")))
-    complete(deployed, case_id, "register_appeal_in_window", {
+    case = decided_case(procedure, ("杨某", ["circulated_criticism"]))
+    case.complete("deliver", deliveries(("杨某", "2026-10-13")))
+    case.complete("register_appeal_in_window", {
         "appeal_applied": True, "appeal_filed_on": "2026-10-20", "appeal_accepted_on": "2026-10-21",
         "appeal_addressee": "吴忠市医疗保障局", "appeal_grounds": "处理过重。"})
-    complete(deployed, case_id, "implement_judicial", {"judicial_implemented_on": "2026-10-22",
-                                                       "judicial_implementation": "已通报批评。"})  # not suspended
-    complete(deployed, case_id, "register_review", {"review_applied": False})
-    complete(deployed, case_id, "decide_appeal", {"appeal_outcome": "changed",
-                                                  "appeal_decision_summary": "改为责令写出书面检查。",
-                                                  "appeal_decided_on": "2026-12-01"})
-    assert tasks_by_element(deployed, case_id)["adjust_decision"][0]["lane"] == OFFICE
-    complete(deployed, case_id, "adjust_decision", {"adjusted_on": "2026-12-02", "adjustment": "撤回通报，改为书面检查。"})
-    complete(deployed, case_id, "close_case", {"closed_on": "2026-12-03", "archive_ref": "盐医保档〔2026〕10号"})
-    case = cases.show_case(deployed, case_id)
-    assert case["status"] == "completed" and case["data"]["decision_changed"] is True
-    assert [f["person"] for f in case["faults"]] == ["杨某"]            # changed, not revoked: the 错案 stands
-    (result,) = case["data"]["review_appeal_results"]
+    case.complete("implement_judicial", {"judicial_implemented_on": "2026-10-22",
+                                         "judicial_implementation": "已通报批评。"})  # not suspended
+    case.complete("register_review", {"review_applied": False})
+    case.complete("decide_appeal", {"appeal_outcome": "changed",
+                                    "appeal_decision_summary": "改为责令写出书面检查。",
+                                    "appeal_decided_on": "2026-12-01"})
+    assert case.lane("adjust_decision") == OFFICE
+    case.complete("adjust_decision", {"adjusted_on": "2026-12-02", "adjustment": "撤回通报，改为书面检查。"})
+    case.complete("close_case", {"closed_on": "2026-12-03", "archive_ref": "盐医保档〔2026〕10号"})
+    shown = case.show()
+    assert shown["status"] == "completed" and shown["data"]["decision_changed"] is True
+    assert [f["person"] for f in shown["faults"]] == ["杨某"]            # changed, not revoked: the 错案 stands
+    (result,) = shown["data"]["review_appeal_results"]
     assert (result["applicant"], result["appeal_outcome"], result["execution_basis"]) == (
         "杨某", "changed", "盐池 第十三条：复核和申诉期间，不停止原处理决定的执行。")
 
 
-def test_art13_appeal_window_inside_the_call_activity_is_recorded_as_ended(deployed: Database, clock) -> None:
+def test_art13_appeal_window_inside_the_call_activity_is_recorded_as_ended(procedure: Procedure) -> None:
     """第十三条：15 日申诉期届满应在案件时间线上记为「申诉期届满」。"""
-    case_id = decided_case(deployed, ("杨某", ["circulated_criticism"]))
-    complete(deployed, case_id, "deliver", deliveries(("杨某", "2026-10-13")))
-    clock.set(after("2026-10-28"))
-    timers.fire_due(deployed)
-    case = cases.show_case(deployed, case_id)
-    assert timer(case, "timer_appeal_window")["state"] == "fired"
-    assert [e["element"] for e in case["events"] if e["kind"] == "period_ended"] == ["timer_appeal_window"]
+    case = decided_case(procedure, ("杨某", ["circulated_criticism"]))
+    case.complete("deliver", deliveries(("杨某", "2026-10-13")))
+    procedure.after_last_day("2026-10-28")
+    shown = case.show()
+    assert shown.timer("timer_appeal_window")["state"] == "fired"
+    assert [e["element"] for e in shown.events("period_ended")] == ["timer_appeal_window"]
 
 
-def test_art3_art7_art9_each_body_works_only_its_own_tasks(deployed: Database) -> None:
+def test_art3_art7_art9_each_body_works_only_its_own_tasks(procedure: Procedure) -> None:
     """第三条（局办公室登记、调查）、第七条（法制审核机构确认）、第九条（实施机构）：任务只能由其泳道所代表机构的人员办理。"""
-    from runner.core.errors import Forbidden
-    started = cases.start_case(deployed, PROCESS, {}, "jubangong")
-    case_id = started["case"]
-    task = tasks_by_element(deployed, case_id)["register"][0]
+    case = procedure.start(user="jubangong")
+    task = case.task("register")
     with pytest.raises(Forbidden):
-        cases.complete_task(deployed, task["id"], REGISTER, "fazhi")
-    cases.complete_task(deployed, task["id"], REGISTER, "jubangong")
-    cases.complete_task(deployed, tasks_by_element(deployed, case_id)["investigate"][0]["id"], investigation(),
-                        "jubangong")
-    task = tasks_by_element(deployed, case_id)["confirm_case"][0]
+        case.complete_task(task, REGISTER, user="fazhi")
+    case.complete_task(task, REGISTER, user="jubangong")
+    case.complete("investigate", investigation(), user="jubangong")
+    task = case.task("confirm_case")
     with pytest.raises(Forbidden):
-        cases.complete_task(deployed, task["id"], confirmation("2026-09-30"), "jubangong")
-    cases.complete_task(deployed, task["id"], confirmation("2026-09-30"), "fazhi")
-    assert [t["element"] for t in cases.list_tasks(deployed, user_name="fazhi")] == ["confirm_blame"]
-    assert cases.list_tasks(deployed, user_name="keshi") == []
+        case.complete_task(task, confirmation("2026-09-30"), user="jubangong")
+    case.complete_task(task, confirmation("2026-09-30"), user="fazhi")
+    assert [t["element"] for t in procedure.tasks(user="fazhi")] == ["confirm_blame"]
+    assert procedure.tasks(user="keshi") == []
 
 
 # ------------------------------------------------------------------------------------------------ 第十条(四) registry
 
-def officer_case(db: Database, clock, confirmed_on: str, fault_type: str, person: str = "马某") -> int:
+def officer_case(procedure: Procedure, confirmed_on: str, fault_type: str, person: str = "马某") -> Case:
     """第七条(一)：`person` alone made the act, confirmed as a 错案 on `confirmed_on` (the clock stands on that
     day), 全部责任; the circumstance table has run for him."""
-    clock.set(at(confirmed_on, 9))
-    case_id = confirmed_case(db, confirmed_on, act_mode="direct", persons={"officer": person},
-                             subjects=[subject(person, fault_type=fault_type)])
-    complete(db, case_id, "confirm_blame", shares((person, "officer", "full")))
-    return case_id
+    procedure.to(confirmed_on, 9, fire=False)
+    case = confirmed_case(procedure, confirmed_on, act_mode="direct", persons={"officer": person},
+                          subjects=[subject(person, fault_type=fault_type)])
+    case.complete("confirm_blame", shares((person, "officer", "full")))
+    return case
 
 
-def proposal(db: Database, case_id: int) -> dict[str, Any]:
-    (only,) = cases.show_case(db, case_id)["data"]["circumstance_proposals"]
+def proposal(case: Case) -> dict[str, Any]:
+    (only,) = case.show()["data"]["circumstance_proposals"]
     return only
 
 
-def decide_alone(db: Database, case_id: int, effect: str, on: str) -> dict[str, Any]:
+def decide_alone(case: Case, effect: str, on: str) -> dict[str, Any]:
     """Decided, delivered, and 马某 applies for neither 复核 nor 申诉 (第十三条): the decision is final."""
-    complete(db, case_id, "confirm_circumstances", circumstances(("马某", effect)))
-    complete(db, case_id, "decide", decision(("马某", ["written_self_criticism"]), on=on))
-    complete(db, case_id, "deliver", deliveries(("马某", on)))
-    complete(db, case_id, "register_review", {"review_applied": False})
-    complete(db, case_id, "register_appeal_in_window", {"appeal_applied": False})
-    return cases.show_case(db, case_id)
+    case.complete("confirm_circumstances", circumstances(("马某", effect)))
+    case.complete("decide", decision(("马某", ["written_self_criticism"]), on=on))
+    case.complete("deliver", deliveries(("马某", on)))
+    case.complete("register_review", {"review_applied": False})
+    case.complete("register_appeal_in_window", {"appeal_applied": False})
+    return case.show()
 
 
 def test_art10_4_earlier_errors_come_from_the_fault_registry_counted_per_calendar_year(
-        deployed: Database, clock) -> None:
+        procedure: Procedure) -> None:
     """第十条(四)「全年累计发生三次以上错案的」应从重：每案处理决定确定（复核、申诉办结）后把被追究人员的错案登记入
     过错登记簿（登记日期为第七条确认错案之日），后案的情节表从登记簿取本人此前的错案数，不由人填写。默认口径：确认之日所在自然年、不分类型、
     本案不计入。2025 年的错案不计入 2026 年；2026 年此前两次的，本案是第三次——恰在「三次以上」的边界，本案是否计入
@@ -426,61 +387,61 @@ def test_art10_4_earlier_errors_come_from_the_fault_registry_counted_per_calenda
     history = [("2025-12-15", "art5_5"), ("2026-02-10", "art5_1"), ("2026-05-20", "art5_8")]
     counts = []
     for confirmed_on, fault_type in history:
-        case_id = officer_case(deployed, clock, confirmed_on, fault_type)
-        counts.append(proposal(deployed, case_id)["prior_same_faults"])
-        case = decide_alone(deployed, case_id, "none", confirmed_on)
-        assert case["faults"] == [{"person": "马某", "regulation": "yanchi", "fault_type": fault_type,
-                                   "confirmed_on": confirmed_on, "role": "officer", "grade": "full"}]
+        case = officer_case(procedure, confirmed_on, fault_type)
+        counts.append(proposal(case)["prior_same_faults"])
+        shown = decide_alone(case, "none", confirmed_on)
+        assert shown["faults"] == [{"person": "马某", "regulation": "yanchi", "fault_type": fault_type,
+                                    "confirmed_on": confirmed_on, "role": "officer", "grade": "full"}]
     assert counts == [0, 0, 1]                  # 2025-12-15 lies in another calendar year; other types count too
 
-    third = officer_case(deployed, clock, "2026-09-30", "art5_5")
-    case = cases.show_case(deployed, third)
-    inputs = decisions(case, "yanchi_circumstances")[-1]["inputs"]              # keyed by the column labels
+    third = officer_case(procedure, "2026-09-30", "art5_5")
+    shown = third.show()
+    inputs = shown.decisions("yanchi_circumstances")[-1]["inputs"]              # keyed by the column labels
     assert [value for label, value in inputs.items() if label.startswith("第十条(四)")] == [2]
-    found = proposal(deployed, third)
+    found = proposal(third)
     assert found["prior_same_faults"] == 2
     assert [e["effect"] for e in found["effects"]] == ["undetermined"]       # 第十条(四) and the current case: SILENT
     assert "第十条(四)" in found["effects"][0]["basis"]
-    assert len(decide_alone(deployed, third, "aggravate", "2026-10-12")["faults"]) == 1
+    assert len(decide_alone(third, "aggravate", "2026-10-12")["faults"]) == 1
 
-    fourth = officer_case(deployed, clock, "2026-11-16", "art5_2")
-    found = proposal(deployed, fourth)
+    fourth = officer_case(procedure, "2026-11-16", "art5_2")
+    found = proposal(fourth)
     assert found["prior_same_faults"] == 3
     assert [e["effect"] for e in found["effects"]] == ["aggravate"]
     assert found["effects"][0]["basis"].startswith("盐池 第十条(四)")
 
-    other = officer_case(deployed, clock, "2026-11-17", "art5_5", person="杨某")      # per person
-    assert proposal(deployed, other)["prior_same_faults"] == 0
+    other = officer_case(procedure, "2026-11-17", "art5_5", person="杨某")      # per person
+    assert proposal(other)["prior_same_faults"] == 0
 
 
-def test_art13_a_person_whose_decision_is_revoked_on_appeal_is_not_recorded(deployed: Database) -> None:
+def test_art13_a_person_whose_decision_is_revoked_on_appeal_is_not_recorded(procedure: Procedure) -> None:
     """第十三条：申诉撤销原决定的，该人的错案责任不成立，不登记入过错登记簿；未申请的仍登记（第十条(四)）。"""
-    case_id = decided_case(deployed, ("马某", ["written_self_criticism"]), ("杨某", ["circulated_criticism"]))
-    complete(deployed, case_id, "deliver", deliveries(("马某", "2026-10-13"), ("杨某", "2026-10-13")))
-    for task in tasks_by_element(deployed, case_id)["register_review"]:
-        cases.complete_task(deployed, task["id"], {"review_applied": False}, USER)
-    first, second = tasks_by_element(deployed, case_id)["register_appeal_in_window"]     # one per person
-    cases.complete_task(deployed, first["id"], {"appeal_applied": False}, USER)
-    cases.complete_task(deployed, second["id"], {
+    case = decided_case(procedure, ("马某", ["written_self_criticism"]), ("杨某", ["circulated_criticism"]))
+    case.complete("deliver", deliveries(("马某", "2026-10-13"), ("杨某", "2026-10-13")))
+    for task in case.by_element()["register_review"]:
+        case.complete_task(task, {"review_applied": False})
+    first, second = case.by_element()["register_appeal_in_window"]     # one per person
+    case.complete_task(first, {"appeal_applied": False})
+    case.complete_task(second, {
         "appeal_applied": True, "appeal_filed_on": "2026-10-20", "appeal_accepted_on": "2026-10-21",
-        "appeal_addressee": "吴忠市医疗保障局", "appeal_grounds": "不应追究。"}, USER)
-    complete(deployed, case_id, "decide_appeal", {"appeal_outcome": "revoked", "appeal_decision_summary": "撤销原决定。",
-                                                  "appeal_decided_on": "2026-12-01"})
-    case = cases.show_case(deployed, case_id)
-    (revoked,) = [r for r in case["data"]["review_appeal_results"] if r["appeal_outcome"] == "revoked"]
+        "appeal_addressee": "吴忠市医疗保障局", "appeal_grounds": "不应追究。"})
+    case.complete("decide_appeal", {"appeal_outcome": "revoked", "appeal_decision_summary": "撤销原决定。",
+                                    "appeal_decided_on": "2026-12-01"})
+    shown = case.show()
+    (revoked,) = [r for r in shown["data"]["review_appeal_results"] if r["appeal_outcome"] == "revoked"]
     kept = {"马某", "杨某"} - {revoked["applicant"]}
-    assert [f["person"] for f in case["faults"]] == sorted(kept) == case["data"]["registered_faults"]
-    assert tasks_by_element(deployed, case_id)["adjust_decision"][0]["lane"] == OFFICE
+    assert [f["person"] for f in shown["faults"]] == sorted(kept) == shown["data"]["registered_faults"]
+    assert case.lane("adjust_decision") == OFFICE
 
 
 def test_art10_4_configured_to_count_the_current_case_the_third_error_aggravates(
-        deployed: Database, clock, monkeypatch: pytest.MonkeyPatch) -> None:
+        procedure: Procedure, monkeypatch: pytest.MonkeyPatch) -> None:
     """第十条(四)：本案是否计入「全年累计三次」是配置（runner/core/faults.py COUNTING，WENZE_FAULT_COUNTING）。配置为计入
     时，本年度此前两次错案的人员，本案即第三次，决策表直接建议从重；上一年度的错案仍不计入。"""
     from runner.core import faults
     monkeypatch.setitem(faults.COUNTING, "yanchi", faults.COUNTING["yanchi"] | {"count_current_case": True})
     for confirmed_on in ("2025-12-15", "2026-02-10", "2026-05-20"):
-        decide_alone(deployed, officer_case(deployed, clock, confirmed_on, "art5_5"), "none", confirmed_on)
-    found = proposal(deployed, officer_case(deployed, clock, "2026-09-30", "art5_5"))
+        decide_alone(officer_case(procedure, confirmed_on, "art5_5"), "none", confirmed_on)
+    found = proposal(officer_case(procedure, "2026-09-30", "art5_5"))
     assert found["prior_same_faults"] == 3                             # 2026-02-10, 2026-05-20 and this case
     assert [e["effect"] for e in found["effects"]] == ["aggravate"]
