@@ -29,6 +29,14 @@ def _versions(db: Database) -> int:
         return session.scalar(select(func.count()).select_from(ProcessVersion))
 
 
+def _refused(db: Database, root: Path) -> DeployError:
+    """Deploying `root` is refused, and nothing is stored."""
+    with pytest.raises(DeployError) as refused:
+        deploy(db, read_sources(root))
+    assert _versions(db) == 0
+    return refused.value
+
+
 def test_the_shipped_procedures_deploy_and_redeploying_creates_nothing(db: Database) -> None:
     first = deploy(db, read_sources(ROOT))
     assert sorted(d.process_id for d in first) == SHIPPED and all(d.created for d in first)
@@ -54,11 +62,9 @@ def test_malformed_xml_is_refused_with_file_and_line(db: Database, tmp_path: Pat
     root = _copy(tmp_path)
     (root / "bpmn" / "broken.bpmn").write_text(
         "<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>\n<bpmn:process>", encoding="utf-8")
-    with pytest.raises(DeployError) as refused:
-        deploy(db, read_sources(root))
-    assert refused.value.details == {"file": "broken.bpmn", "line": 2}
-    assert refused.value.message.startswith("broken.bpmn: malformed XML: ")
-    assert _versions(db) == 0
+    refused = _refused(db, root)
+    assert refused.details == {"file": "broken.bpmn", "line": 2}
+    assert refused.message.startswith("broken.bpmn: malformed XML: ")
 
 
 # A billion-laughs payload small enough for libxml2's own amplification limit to let it through (the full ten levels
@@ -103,11 +109,9 @@ def test_a_doctype_or_entities_in_an_otherwise_valid_diagram_are_refused(db: Dat
     diagram = root / "bpmn" / "mini.bpmn"
     diagram.write_text(_hostile(diagram.read_text(encoding="utf-8"), "bpmn:definitions", subset,
                                 _intake(name, documentation)), encoding="utf-8")
-    with pytest.raises(DeployError) as refused:
-        deploy(db, read_sources(root))
-    assert refused.value.message == "mini.bpmn: DOCTYPE declarations are not allowed"
-    assert refused.value.details == {"file": "mini.bpmn", "line": 1}
-    assert _versions(db) == 0
+    refused = _refused(db, root)
+    assert (refused.message, refused.details) == ("mini.bpmn: DOCTYPE declarations are not allowed",
+                                                  {"file": "mini.bpmn", "line": 1})
 
 
 def test_without_the_doctype_the_hostile_diagrams_are_valid(tmp_path: Path) -> None:
@@ -139,11 +143,9 @@ def test_a_doctype_or_entities_in_an_otherwise_valid_decision_table_are_refused(
     table = root / "dmn" / "share.dmn"
     table.write_text(_hostile(table.read_text(encoding="utf-8"), "definitions", subset, replacements),
                      encoding="utf-8")
-    with pytest.raises(DeployError) as refused:
-        deploy(db, read_sources(root))
-    assert refused.value.message == "share.dmn: DOCTYPE and entity declarations are not allowed in DMN files"
-    assert refused.value.details == {"file": "share.dmn", "line": 1}
-    assert _versions(db) == 0
+    refused = _refused(db, root)
+    assert (refused.message, refused.details) == (
+        "share.dmn: DOCTYPE and entity declarations are not allowed in DMN files", {"file": "share.dmn", "line": 1})
 
 
 def test_a_missing_form_names_the_user_task(tmp_path: Path) -> None:

@@ -45,23 +45,19 @@ def test_a_runaway_script_is_stopped_at_its_time_limit(short_limit: Any, script:
     assert time.monotonic() - started < 2
 
 
+# What each probe would build, and the probes that try.
 OVERSIZED = {
-    "10**10**7": ("x = 10**10**7", "a number"),
-    "pow()": ("x = pow(10, 10**7)", "a number"),
-    "1 << 10**9": ("x = 1 << 10**9", "a number"),
-    "'a' * 2e8": ("x = 'a' * 200000000", "a sequence of 200,000,000"),
-    "doubling a string": ("s = 'ab'\nfor i in range(40):\n    s = s + s", "a sequence"),
-    "doubling a list in place": ("s = ['a']\nfor i in range(40):\n    s += s", "a sequence"),
-    "range(10**9)": ("x = list(range(10**9))", "a range"),
-    "ljust": ("x = 'a'.ljust(10**9)", "a string"),
-    "replace": ("x = ('a' * 1000).replace('a', 'b' * 10000)", "a string"),
-    "printf width": ("x = '%2000000000d' % 1", "a formatted field"),
-    "appending forever": ("l = []\nwhile True:\n    l.append(1)", "a collection"),
-    "a dict growing forever": ("d = {}\ni = 0\nwhile True:\n    d[i] = i\n    i += 1", "a collection"),
+    "a number": ["x = 10**10**7", "x = pow(10, 10**7)", "x = 1 << 10**9"],
+    "a sequence": ["x = 'a' * 200000000", "s = 'ab'\nfor i in range(40):\n    s = s + s",
+                   "s = ['a']\nfor i in range(40):\n    s += s"],
+    "a range": ["x = list(range(10**9))"],
+    "a string": ["x = 'a'.ljust(10**9)", "x = ('a' * 1000).replace('a', 'b' * 10000)"],
+    "a formatted field": ["x = '%2000000000d' % 1"],
+    "a collection": ["l = []\nwhile True:\n    l.append(1)", "d = {}\ni = 0\nwhile True:\n    d[i] = i\n    i += 1"],
 }
 
 
-@pytest.mark.parametrize("script, what", OVERSIZED.values(), ids=OVERSIZED.keys())
+@pytest.mark.parametrize("script, what", [(script, what) for what, scripts in OVERSIZED.items() for script in scripts])
 def test_a_script_cannot_build_an_oversized_value(script: str, what: str) -> None:
     with pytest.raises(ScriptError, match=f"would build {what}"):
         run(script)

@@ -60,6 +60,11 @@ class Shown(dict):
     def timers(self, element: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
         return [t for t in self["timers"] if element in (None, t["element"]) and state in (None, t["state"])]
 
+    def faults(self) -> list[tuple[str, str, str | None, str, str | None, str | None]]:
+        """The case's fault registry entries as (person, regulation, fault_type, confirmed_on, role, grade)."""
+        return [(f["person"], f["regulation"], f["fault_type"], f["confirmed_on"], f["role"], f["grade"])
+                for f in self["faults"]]
+
     def timer(self, element: str, state: str | None = None) -> dict[str, Any]:
         """The one timer of `element` (in `state`, if given)."""
         found = self.timers(element, state)

@@ -142,13 +142,10 @@ def test_notice_11_overdue_on_wed_0506_then_review_and_appeal_12(procedure: Proc
         "changed", "upheld", True)
     # 第八条 2: the decision is final; everyone found liable enters the registry (a changed decision still finds a
     # fault), dated with the 第九条 confirmation and typed with the first 第五条 item
-    assert shown["faults"] == [
-        {"person": "李四", "regulation": "chifeng", "fault_type": "art5_4", "confirmed_on": "2026-04-20",
-         "role": "approver", "grade": "primary"},
-        {"person": "王五", "regulation": "chifeng", "fault_type": "art5_4", "confirmed_on": "2026-04-20",
-         "role": "reviewer", "grade": "primary"},
-        {"person": "张三", "regulation": "chifeng", "fault_type": "art5_4", "confirmed_on": "2026-04-20",
-         "role": "officer", "grade": "secondary"}]
+    assert shown.faults() == [
+        ("李四", "chifeng", "art5_4", "2026-04-20", "approver", "primary"),
+        ("王五", "chifeng", "art5_4", "2026-04-20", "reviewer", "primary"),
+        ("张三", "chifeng", "art5_4", "2026-04-20", "officer", "secondary")]
     assert shown.ended("end_") == ["end_notice_due_noted", "end_notice_urged", "end_notice_supervised", "end_final"]
 
 

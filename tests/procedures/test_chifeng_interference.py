@@ -110,9 +110,7 @@ def test_interferer_disciplined_9_and_untruthful_record_10_first_time_circulated
     shown = case.show()
     assert done["status"] == "completed" and shown.ended()[-1] == "end_non_recording"
     assert "officer_discipline" not in [t["element"] for t in shown["tasks"]]
-    assert shown["faults"] == [{"person": "赵六", "regulation": "chifeng_interference",
-                                "fault_type": "不记录或者不如实记录", "confirmed_on": "2026-10-12", "role": "officer",
-                                "grade": None}]
+    assert shown.faults() == [("赵六", "chifeng_interference", "不记录或者不如实记录", "2026-10-12", "officer", None)]
 
 
 def criticised_case(procedure: Procedure, found_on: str, officer: str = "赵六") -> Case:

@@ -345,8 +345,7 @@ def test_art20_art21_execution_recovery_and_review_run_together_nobody_appeals(p
         "周某", False, False, False)
     assert shown["data"]["decision_changed"] is False
     # 第十七条(一): the final decision recorded 周某's fault, dated by the 联席会议 认定 (第九条(三)); 吴某 was not liable
-    assert shown["faults"] == [{"person": "周某", "regulation": "jinzhai", "fault_type": "art5_1",
-                                "confirmed_on": "2026-11-20", "role": "officer", "grade": None}]
+    assert shown.faults() == [("周某", "jinzhai", "art5_1", "2026-11-20", "officer", None)]
     assert shown["data"]["registered_faults"] == ["周某"]
 
 

@@ -203,11 +203,9 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     assert shown.lane_tasks(REVIEW_BODY) == []
     # 第十一条（3）: once the decision takes effect (here: the appeal upheld it) both faults enter the registry, dated
     # with the decision (第十八条) and typed with the first 第五条 item the group found
-    assert shown["faults"] == [
-        {"person": "刘伟", "regulation": "mingshan", "fault_type": "art5_6", "confirmed_on": "2026-10-23",
-         "role": "officer", "grade": "L3"},
-        {"person": "孙丽", "regulation": "mingshan", "fault_type": "art5_6", "confirmed_on": "2026-10-23",
-         "role": "reviewer", "grade": "L2"}]
+    assert shown.faults() == [
+        ("刘伟", "mingshan", "art5_6", "2026-10-23", "officer", "L3"),
+        ("孙丽", "mingshan", "art5_6", "2026-10-23", "reviewer", "L2")]
     assert shown["data"]["registered_faults"] == ["刘伟", "孙丽"]
     assert [e["kind"] for e in shown["events"]].count("fault_recorded") == 2
     assert shown["timers"] == [] and shown["overdue"] is False   # 明山 sets no numeric deadline at all

@@ -387,11 +387,9 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert results["赵局长"]["execution_basis"].startswith("文水 第十九条")
     assert shown.lane_tasks(REVIEW_BODY) == []
     # 第九条(三): the appeal upheld the decision, so both liable persons are recorded, dated with the decision
-    assert shown["faults"] == [
-        {"person": "赵局长", "regulation": "wenshui", "fault_type": "art7_7", "confirmed_on": "2026-10-20",
-         "role": "decision_maker", "grade": "primary"},
-        {"person": "钱某", "regulation": "wenshui", "fault_type": "art7_7", "confirmed_on": "2026-10-20",
-         "role": "participant", "grade": "secondary"}]
+    assert shown.faults() == [
+        ("赵局长", "wenshui", "art7_7", "2026-10-20", "decision_maker", "primary"),
+        ("钱某", "wenshui", "art7_7", "2026-10-20", "participant", "secondary")]
     assert [(e["person"], e["fault_type"], e["confirmed_on"]) for e in shown.events("fault_recorded")] == [
         ("赵局长", "art7_7", "2026-10-20"), ("钱某", "art7_7", "2026-10-20")]
     assert shown["data"]["registered_faults"] == ["赵局长", "钱某"]
@@ -627,8 +625,7 @@ def test_art19_an_appeal_that_revokes_the_decision_keeps_the_appellant_out_of_th
                for r in shown["data"]["review_appeal_results"]}
     assert results == {"赵局长": ("revoked", True), "钱某": ("changed", True)}
     assert shown["data"]["registered_faults"] == ["钱某"]
-    assert shown["faults"] == [{"person": "钱某", "regulation": "wenshui", "fault_type": "art7_7",
-                                "confirmed_on": "2026-09-29", "role": "participant", "grade": "secondary"}]
+    assert shown.faults() == [("钱某", "wenshui", "art7_7", "2026-09-29", "participant", "secondary")]
 
     procedure.to("2026-12-20", 9, fire=False)
     later = reported_case(procedure, "2026-12-20", investigated=collective_investigation("2026-12-20")).show()
@@ -679,8 +676,7 @@ def test_art9_3_repeat_faults_of_the_same_type_are_counted_from_the_registry_the
     accept_decision(first)
     shown = first.show()
     assert assessment(shown, "陈晨")["prior_same_faults"] == 0
-    assert shown["faults"] == [{"person": "陈晨", "regulation": "wenshui", "fault_type": "art7_7",
-                                "confirmed_on": "2026-09-29", "role": "officer", "grade": "liable"}]
+    assert shown.faults() == [("陈晨", "wenshui", "art7_7", "2026-09-29", "officer", "liable")]
 
     procedure.to("2026-11-02", 9, fire=False)
     second = reported_case(procedure, "2026-11-02")

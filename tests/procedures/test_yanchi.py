@@ -250,11 +250,9 @@ def test_art9_1_and_2_measures_go_to_the_unit_and_the_judicial_office_while_appe
     assert all(r["execution_suspended"] is False and not r["decision_changed"] for r in results)
     assert shown["data"]["decision_changed"] is False
     # 第十条(四): the final decision recorded both 错案, dated by the 第七条 confirmation (2026-09-30)
-    assert shown["faults"] == [
-        {"person": "马某", "regulation": "yanchi", "fault_type": "art5_5", "confirmed_on": "2026-09-30",
-         "role": "officer", "grade": "secondary"},
-        {"person": "杨某", "regulation": "yanchi", "fault_type": "art5_5", "confirmed_on": "2026-09-30",
-         "role": "reviewer_approver", "grade": "primary"}]
+    assert shown.faults() == [
+        ("马某", "yanchi", "art5_5", "2026-09-30", "officer", "secondary"),
+        ("杨某", "yanchi", "art5_5", "2026-09-30", "reviewer_approver", "primary")]
     assert shown["data"]["registered_faults"] == ["马某", "杨某"]
     assert [e["person"] for e in shown.events("fault_recorded")] == ["马某", "杨某"]
 
