@@ -33,7 +33,7 @@ def latest_version(conn: Connection, process_id: str) -> versions.Version:
     row = conn.execute(_LATEST_VERSION, {"process_id": process_id}).first()
     if row is None:
         known = sorted(set(conn.scalars(select(ProcessVersion.process_id))))
-        raise NotFound(f"unknown process '{process_id}' (deployed: {', '.join(known) or 'none'})",
+        raise NotFound(f"unknown process '{process_id}' (deployed: {', '.join(known) or 'none, run `wenze deploy`'})",
                        process=process_id)
     return versions.load(conn, row.id, row.content_hash)
 
@@ -53,7 +53,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
         start_lane = workflow.spec.start.outputs[0].lane if workflow.spec.start.outputs else None
         users.require_any_lane(user, version.starters or (start_lane,), f"starting '{process_id}'")
         try:
-            with step.scope(conn, None, process_id) as scope:
+            with step.scope(conn, None, version) as scope:
                 steps = engine.advance(workflow)
         except WorkflowException as err:
             raise engine_failure(err) from None
@@ -99,7 +99,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         workflow, before = load(db, conn, case)
         timeline = Timeline(clock.now())
         try:
-            with step.scope(conn, case.id, case.process_id) as scope:
+            with step.scope(conn, case.id, version) as scope:
                 steps = engine.catch_up(workflow, before.earliest_due())   # a deadline that fell due fires first
                 spiff_task = workflow.get_task_from_id(UUID(task_id))
                 if not engine.is_ready(spiff_task):

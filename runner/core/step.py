@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from sqlalchemy import Connection
 
 from . import deadlines, faults, holidays
+from .versions import Version
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class StepScope:
 
 
 @contextmanager
-def scope(conn: Connection, case_id: int | None, process_id: str) -> Iterator[StepScope]:
+def scope(conn: Connection, case_id: int | None, version: Version) -> Iterator[StepScope]:
     with deadlines.using(lambda: holidays.work_calendar(conn)) as computed, \
-            faults.using(conn, case_id, process_id) as recorded:
+            faults.using(conn, case_id, version) as recorded:
         yield StepScope(computed, recorded)

@@ -60,11 +60,11 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
         timer = conn.execute(select(Timer.task_id, Timer.state, Timer.lease_owner).where(Timer.id == timer_id)).one()
         if timer.state != "armed" or timer.lease_owner != owner:
             return False
-        versions.load(conn, case.version_id, case.content_hash)
+        version = versions.load(conn, case.version_id, case.content_hash)
         workflow, before = load(db, conn, case)
         timeline = Timeline(clock.now())
         try:
-            with step.scope(conn, case.id, case.process_id) as scope:
+            with step.scope(conn, case.id, version) as scope:
                 steps = engine.advance(workflow)
         except WorkflowException as err:
             conn.rollback()

@@ -21,6 +21,8 @@ class Version:
     forms: dict[str, Any]
     validators: dict[str, forms.FormValidator]
     starters: tuple[str, ...]     # lanes that may open a case; empty: the start event's lane
+    regulation: str | None        # the registry entry (bpmn/regulations/) the process belongs to
+    fault_counting: dict[str, Any] | None     # that entry's counting rule as deployed (runner.core.counting)
 
 
 _CACHE: dict[str, Version] = {}
@@ -39,7 +41,8 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
         engine.register_specs(row.content_hash, row.spec)
         validators = {name: forms.compile_schema(schema) for name, schema in row.forms.items()}
         _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
-                                           tuple(row.spec.get("starters", ())))
+                                           tuple(row.spec.get("starters", ())), row.spec.get("regulation"),
+                                           row.spec.get("fault_counting"))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

@@ -851,8 +851,8 @@ def test_art15_the_not_filed_path_through_the_wenze_command(tmp_path: Path) -> N
 
     today = dt.datetime.now(SHANGHAI).date().isoformat()
     run("migrate")
-    run("users", "demo")
     assert any(d["process_id"] == PROCESS for d in run_json("deploy"))
+    run("users", "demo")
     started = run_json("start", PROCESS, "--user", "zonghe")
     assert [t["element"] for t in started["ready_tasks"]] == ["intake"]
     complete_via_cli("intake", intake(today), "zonghe")
