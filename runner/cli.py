@@ -18,7 +18,7 @@ from .core import cases, counting, deploy as deploying, holidays, regulations, t
 from .core.blame import blame
 from .core.calendar import UNITS, WorkCalendar, compute_deadline
 from .core.decisions import evaluate, parse_dmn
-from .core.errors import DatabaseUnavailable, InvalidData, NotDeployed, NotFound, NotMigrated, WenzeError
+from .core.errors import DatabaseUnavailable, DeployError, InvalidData, NotDeployed, NotFound, NotMigrated, WenzeError
 from .settings import REPO_ROOT, Settings
 from .store import migrate as migrations
 from .store.db import Database, masked, sqlite_file
@@ -250,8 +250,11 @@ def show(case_id: int, as_json: bool) -> None:
 @click.option("--input", "input_json", required=True, help="input data (JSON object)")
 def decide(dmn_file: Path, input_json: str) -> None:
     """Evaluate a decision table with Wenze's engine (all hit policies, FEEL cells)."""
+    inputs = _json_object(input_json, "input")
     tables = parse_dmn(dmn_file.read_bytes(), dmn_file.name)
-    result = evaluate(tables[0], _json_object(input_json, "input"))
+    if not tables:
+        raise DeployError(f"{dmn_file.name}: holds no decision table", file=dmn_file.name)
+    result = evaluate(tables[0], inputs)
     _emit({"decision": result.decision_id, "outputs": result.outputs, "matched_rules": result.matched_rules})
 
 
