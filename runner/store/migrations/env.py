@@ -1,4 +1,4 @@
-"""Alembic environment: migrates the database the runner is configured for (WENZE_DATABASE_URL)."""
+"""Alembic environment: migrates the database named in the config that runner.store.migrate builds."""
 from alembic import context
 
 from runner.store.db import Database
