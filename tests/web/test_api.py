@@ -110,4 +110,5 @@ def test_runner_processes_share_sessions_only_through_the_configured_key(sqlite_
     from runner.settings import Settings
     configured = Settings(secret_key="one key for the whole site")
     assert create_app(sqlite_db, settings=configured).secret_key == "one key for the whole site"
-    assert create_app(sqlite_db, settings=Settings()).secret_key != create_app(sqlite_db, settings=Settings()).secret_key
+    unset = Settings(secret_key=None)
+    assert create_app(sqlite_db, settings=unset).secret_key != create_app(sqlite_db, settings=unset).secret_key
