@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import click
 
@@ -148,7 +148,7 @@ def main(ctx: click.Context) -> None:
 
 
 def _runner() -> _Runner:
-    return click.get_current_context().find_object(_Runner)
+    return cast(_Runner, click.get_current_context().obj)       # set by main() for every command
 
 
 def _db() -> Database:

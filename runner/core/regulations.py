@@ -99,13 +99,15 @@ Registry = Mapping[str, Regulation]
 
 
 def _schema_error(file: str, error: ValidationError) -> DeployError:
+    schema = error.schema if isinstance(error.schema, dict) else {}
     path = [str(part) for part in error.absolute_path]
     if error.validator == "required":
         path.append(error.message.split("'")[1])
     elif error.validator == "additionalProperties":
-        path.append(sorted(set(error.instance) - set(error.schema.get("properties", {})))[0])
+        extra = set(error.instance if isinstance(error.instance, dict) else {}) - set(schema.get("properties", {}))
+        path.append(sorted(extra)[0])
     field = "/".join(path)
-    hint = f" ({error.schema['description']})" if error.schema.get("description") else ""
+    hint = f" ({schema['description']})" if schema.get("description") else ""
     return DeployError(f"{file}: field '{field or '(root)'}': {error.message}{hint}", file=file, field=field)
 
 
