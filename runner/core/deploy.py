@@ -224,9 +224,18 @@ def deploy(db: Database, sources: list[Source]) -> list[Deployed]:
     """Store new versions for changed processes; unchanged ones report their current version."""
     builds = build(sources)
     with db.write() as session:
+        _check_registry(session, sources)
         results = _store(session, sources, builds)
         session.commit()
     return results
+
+
+def _check_registry(session: Session, sources: list[Source]) -> None:
+    """The registry as it will read once deployed, this deployment's files over the ones deployed before (a
+    deployment adds and replaces files, it removes none), must hold together."""
+    files = {artifact.name: artifact.content for artifact in latest_artifacts(session, "regulation")}
+    files.update({source.name: source.content for source in sources if source.kind == "regulation"})
+    regulations.load(sorted(files.items()))
 
 
 def _store(session: Session, sources: list[Source], builds: list[ProcessBuild]) -> list[Deployed]:

@@ -114,6 +114,18 @@ def test_a_process_claimed_by_two_entries_is_refused(tmp_path: Path) -> None:
     assert refused.value.details == {"file": "twin.json", "field": "processes/0"}
 
 
+def test_a_deployment_may_not_contradict_the_registry_deployed_before(db: Database, tmp_path: Path) -> None:
+    """A deployment adds and replaces files: an entry deployed earlier still claims its processes."""
+    deploy(db, read_sources(MINI))
+    root = _mini(tmp_path)
+    (root / "bpmn" / "regulations" / "mini.json").rename(root / "bpmn" / "regulations" / "twin.json")
+    _edit(root, lambda e: e.update(key="twin"), "twin.json")
+    with pytest.raises(DeployError, match="process 'mini' already belongs to mini.json"):
+        deploy(db, read_sources(root))
+    with db.read() as session:
+        assert list(deployed_regulations(session)) == ["mini"]
+
+
 def test_editing_a_registry_entry_versions_only_its_processes(db: Database, tmp_path: Path) -> None:
     root = _mini(tmp_path)
     (root / "bpmn" / "other.bpmn").write_text((root / "bpmn" / "mini.bpmn").read_text(encoding="utf-8")
