@@ -94,11 +94,11 @@ class _Runner:
                 regulations.check_overrides(registry, self.settings.fault_counting)
         return database
 
-    def migrate(self) -> tuple[Database, str | None]:
+    def migrate(self) -> str | None:
+        """Bring the database (created if missing) to the code's schema; returns the revision it had."""
         before = self.revision()
-        database = self._open()
-        migrations.upgrade(database)
-        return database, before
+        migrations.upgrade(self._open())
+        return before
 
     def close(self) -> None:
         if self._database is not None:
@@ -158,8 +158,9 @@ def _db() -> Database:
 @main.command()
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic)."""
-    database, before = _runner().migrate()
-    _emit({"database": masked(database.url), "from": before, "to": migrations.head()})
+    runner = _runner()
+    before = runner.migrate()
+    _emit({"database": masked(runner.settings.database), "from": before, "to": migrations.head()})
 
 
 @main.command()
