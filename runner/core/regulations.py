@@ -88,12 +88,6 @@ class Regulation:
     bodies: tuple[Body, ...]
     file: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "name": self.name, "short_name": self.short_name, "issuer": self.issuer,
-                "processes": list(self.processes), "fault_counting": self.fault_counting,
-                "bodies": [{"lane": b.lane, "accounts": [{"name": n, "display_name": d} for n, d in b.accounts]}
-                           for b in self.bodies]}
-
 
 Registry = Mapping[str, Regulation]
 
