@@ -1,94 +1,211 @@
-"""The `wenze` command: a thin shell over runner.core. Errors print as JSON on stderr with exit status 1."""
+"""The `wenze` command: a thin shell over runner.core.
+
+Every failure prints one JSON object on stderr and exits with status 1, naming what was wrong and, where there
+is one, the fix (`wenze migrate`, `wenze deploy`); never a traceback, unless WENZE_DEBUG asks for it.
+"""
 from __future__ import annotations
 
 import json
-import os
+import logging
 import sys
-from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, NoReturn, cast
 
 import click
 
-from .core import cases, deadline_changes, deploy as deploying, timers, users
-from .core.blame import REGULATIONS, blame
-from .core.calendar import UNITS, compute_deadline, work_calendar
+from . import settings as configuration
+from .core import cases, counting, deadline_changes, deploy as deploying, regulations, timers, users
+from .core.blame import blame
+from .core.calendar import UNITS, WorkCalendar, compute_deadline, work_calendar
 from .core.decisions import evaluate, parse_dmn
-from .core.errors import InvalidData, WenzeError
-from .store.db import Database
+from .errors import DatabaseUnavailable, DeployError, InvalidData, NotDeployed, NotFound, NotMigrated, WenzeError
+from .settings import REPO_ROOT, Settings
+from .store import migrate as migrations
+from .store.db import Database, masked, sqlite_file
 from .store.holidays import year_tables
-from .store.migrate import upgrade
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _emit(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def _json_option(text: str | None, name: str) -> Any:
+def _fail(error: dict[str, Any]) -> NoReturn:
+    click.echo(json.dumps(error, ensure_ascii=False), err=True)
+    sys.exit(1)
+
+
+def _json_object(text: str | None, name: str) -> dict[str, Any]:
+    """An option's (or a file's) JSON object; every JSON the commands take is one."""
     if text is None:
         return {}
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as err:
         raise InvalidData(f"--{name} is not valid JSON: {err.msg} (column {err.colno})", field=name) from None
+    if not isinstance(value, dict):
+        raise InvalidData(f"--{name} must be a JSON object ({{…}})", field=name)
+    return value
 
 
-def _guarded(command: Callable[..., None]) -> Callable[..., None]:
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
+class _Runner:
+    """What the commands share: the settings, and the database, opened on first use (so that `wenze deadline`,
+    `decide` and `info` never create one)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._database: Database | None = None
+
+    def _open(self) -> Database:
+        if self._database is None:
+            self._database = Database(self.settings.database)
+        return self._database
+
+    def exists(self) -> bool:
+        """False for a SQLite file not created yet; a server database is asked when opened."""
+        path = sqlite_file(self.settings.database)
+        return path is None or path.exists()
+
+    def revision(self) -> str | None:
+        return migrations.revision(self._open()) if self.exists() else None
+
+    def migrated(self) -> Database | None:
+        """The database if it can be reached and has the schema the code needs, else None."""
         try:
-            command(*args, **kwargs)
+            return self._open() if self.exists() and self.revision() == migrations.head() else None
+        except DatabaseUnavailable:
+            return None
+
+    def database(self, *, check_settings: bool = True) -> Database:
+        """The migrated database, or NotMigrated saying how to get one. With `check_settings`, the fault-counting
+        overrides are checked against the deployed registry (they can name only deployed regulations)."""
+        where = masked(self.settings.database)
+        if not self.exists():
+            raise NotMigrated(f"there is no database at {where}: run `wenze migrate`")
+        revision, head = self.revision(), migrations.head()
+        if revision is None:
+            raise NotMigrated(f"the database {where} has no tables: run `wenze migrate`")
+        if revision != head:
+            raise NotMigrated(f"the database {where} has schema {revision}, the runner needs {head}: "
+                              "run `wenze migrate`")
+        database = self._open()
+        if check_settings and self.settings.fault_counting:
+            with database.read() as session:
+                registry = deploying.deployed_regulations(session)
+            if registry:
+                regulations.check_overrides(registry, self.settings.fault_counting)
+        return database
+
+    def migrate(self) -> str | None:
+        """Bring the database (created if missing) to the code's schema; returns the revision it had."""
+        before = self.revision()
+        migrations.upgrade(self._open())
+        return before
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+
+
+class _JsonErrors(click.Group):
+    """Turns every failure into one JSON object on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+            raise       # click's: usage errors (turned into JSON by main below), exits, a closed stdout
         except WenzeError as err:
-            click.echo(json.dumps(err.to_dict(), ensure_ascii=False), err=True)
-            sys.exit(1)
-    return run
+            _fail(err.to_dict())
+        except Exception as err:       # the last resort: a bug, reported in one line all the same
+            runner = ctx.find_object(_Runner)
+            debug = runner is not None and runner.settings.debug
+            if debug:
+                logging.getLogger("wenze").exception("internal error")
+            _fail({"error": "internal", "message": f"{type(err).__name__}: {err}",
+                   **({} if debug else {"hint": "set WENZE_DEBUG=1 to log the traceback"})})
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        kwargs["standalone_mode"] = False     # click's own handling prints usage text; ours prints JSON
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:     # plain `wenze`: the help, as click prints it
+            err.show()
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            _fail({"error": "usage", "message": err.format_message()})
+        except click.Abort:
+            _fail({"error": "aborted", "message": "interrupted"})
+        sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group()
+@click.group(cls=_JsonErrors)
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """Wenze 问责: run accountability procedures from bpmn/ dmn/ forms/."""
-    ctx.obj = Database()
+    """Wenze 问责: run accountability procedures from bpmn/ dmn/ forms/ and the regulation registry."""
+    settings = configuration.load()
+    counting.install(settings.fault_counting)
+    ctx.obj = _Runner(settings)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _runner() -> _Runner:
+    return cast(_Runner, click.get_current_context().obj)       # set by main() for every command
 
 
 def _db() -> Database:
-    return click.get_current_context().obj
+    return _runner().database()
 
 
 @main.command()
-@_guarded
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic)."""
-    upgrade(_db())
-    click.echo(f"database at head: {_db().url}")
+    runner = _runner()
+    before = runner.migrate()
+    _emit({"database": masked(runner.settings.database), "from": before, "to": migrations.head()})
 
 
 @main.command()
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=ROOT,
-              help="folder holding bpmn/ dmn/ forms/")
-@_guarded
+def info() -> None:
+    """The database in use, whether it is migrated, what is deployed, and the settings (secrets masked)."""
+    runner = _runner()
+    database: dict[str, Any] = {"url": masked(runner.settings.database), "exists": runner.exists(),
+                                "head": migrations.head()}
+    deployed: dict[str, Any] = {"processes": [], "regulations": []}
+    try:
+        database["revision"] = runner.revision()
+    except DatabaseUnavailable as err:
+        database["error"] = err.message
+    database["migrated"] = database.get("revision") == database["head"]
+    if database["migrated"]:
+        with runner.database(check_settings=False).read() as session:
+            deployed = {"processes": deploying.deployed_processes(session),
+                        "regulations": sorted(deploying.deployed_regulations(session))}
+    _emit({"database": database, "deployed": deployed, "settings": runner.settings.shown()})
+
+
+@main.command()
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=REPO_ROOT,
+              help="folder holding bpmn/ (with bpmn/regulations/) dmn/ forms/")
 def deploy(root: Path) -> None:
-    """Validate bpmn/ dmn/ forms/ and store changed processes as new versions."""
-    _emit([d.to_dict() for d in deploying.deploy(_db(), deploying.read_sources(root))])
+    """Validate bpmn/ dmn/ forms/ and the regulation registry; store changed processes as new versions."""
+    database = _runner().database(check_settings=False)     # the overrides may name what this deploys
+    _emit([d.to_dict() for d in deploying.deploy(database, deploying.read_sources(root))])
 
 
 @main.command()
 @click.argument("process_id")
 @click.option("--data", help="initial case data (JSON object)")
-@click.option("--user", default=lambda: os.environ.get("WENZE_USER", "admin"), show_default="$WENZE_USER or admin")
-@_guarded
-def start(process_id: str, data: str | None, user: str) -> None:
+@click.option("--user", help="who opens the case", show_default="$WENZE_USER or admin")
+def start(process_id: str, data: str | None, user: str | None) -> None:
     """Open a case of PROCESS_ID."""
-    _emit(cases.start_case(_db(), process_id, _json_option(data, "data"), user))
+    case_data = _json_object(data, "data")
+    _emit(cases.start_case(_db(), process_id, case_data, user or _runner().settings.user))
 
 
 @main.command()
 @click.option("--lane", help="only tasks of this lane (body)")
 @click.option("--user", help="only tasks this user may work")
 @click.option("--json", "as_json", is_flag=True)
-@_guarded
 def tasks(lane: str | None, user: str | None, as_json: bool) -> None:
     """List ready user tasks."""
     found = cases.list_tasks(_db(), lane=lane, user_name=user)
@@ -102,16 +219,15 @@ def tasks(lane: str | None, user: str | None, as_json: bool) -> None:
 @click.argument("task_id")
 @click.option("--data", required=True, help="form data (JSON object)")
 @click.option("--user", required=True)
-@_guarded
 def complete(task_id: str, data: str, user: str) -> None:
     """Complete TASK_ID with form data validated against its schema."""
-    _emit(cases.complete_task(_db(), task_id, _json_option(data, "data"), user))
+    form_data = _json_object(data, "data")
+    _emit(cases.complete_task(_db(), task_id, form_data, user))
 
 
 @main.command()
 @click.argument("case_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
-@_guarded
 def show(case_id: int, as_json: bool) -> None:
     """Print a case's state, tasks, timers and timeline."""
     case = cases.show_case(_db(), case_id)
@@ -134,32 +250,45 @@ def show(case_id: int, as_json: bool) -> None:
 @main.command()
 @click.argument("dmn_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--input", "input_json", required=True, help="input data (JSON object)")
-@_guarded
 def decide(dmn_file: Path, input_json: str) -> None:
     """Evaluate a decision table with Wenze's engine (all hit policies, FEEL cells)."""
+    inputs = _json_object(input_json, "input")
     tables = parse_dmn(dmn_file.read_bytes(), dmn_file.name)
-    result = evaluate(tables[0], _json_option(input_json, "input"))
+    if not tables:
+        raise DeployError(f"{dmn_file.name}: holds no decision table", file=dmn_file.name)
+    result = evaluate(tables[0], inputs)
     _emit({"decision": result.decision_id, "outputs": result.outputs, "matched_rules": result.matched_rules})
 
 
 @main.command("blame")
-@click.argument("regulation", type=click.Choice(REGULATIONS))
+@click.argument("regulation")
 @click.option("--facts", required=True, help="case facts (JSON object, the case-facts contract)")
-@_guarded
 def blame_command(regulation: str, facts: str) -> None:
-    """Split responsibility under a regulation with its deployed blame table."""
-    _emit(blame(regulation, _json_option(facts, "facts"), deploying.deployed_decisions(_db())))
+    """Split responsibility under a deployed REGULATION (its registry key) with its deployed blame table."""
+    case_facts = _json_object(facts, "facts")
+    database = _db()
+    with database.read() as session:
+        registry = deploying.deployed_regulations(session)
+    if regulation not in registry:
+        if not registry:
+            raise NotDeployed("no regulation is deployed: run `wenze deploy`", regulation=regulation)
+        raise NotFound(f"unknown regulation '{regulation}' (deployed: {', '.join(sorted(registry))})",
+                       regulation=regulation)
+    _emit(blame(regulation, case_facts, deploying.deployed_decisions(database)))
 
 
 @main.command("deadline")
 @click.argument("start")
 @click.argument("period", type=int)
 @click.argument("unit", type=click.Choice(UNITS))
-@_guarded
 def deadline_command(start: str, period: int, unit: str) -> None:
-    """Compute a legal deadline (民法典 第二百零一至二百零三条) with the loaded holiday tables."""
-    with _db().read() as session:
-        calendar = work_calendar(year_tables(session.connection()))
+    """Compute a legal deadline (民法典 第二百零一至二百零三条): chinesecalendar, plus the holiday tables loaded
+    into the database when there is a migrated one (none is created)."""
+    database = _runner().migrated()
+    calendar = WorkCalendar()
+    if database is not None:
+        with database.read() as session:
+            calendar = work_calendar(year_tables(session.connection()))
     click.echo(json.dumps(compute_deadline(start, period, unit, calendar).to_dict(), ensure_ascii=False))
 
 
@@ -170,11 +299,11 @@ def calendar_group() -> None:
 
 @calendar_group.command("load")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--user", default=lambda: os.environ.get("WENZE_USER", "admin"), show_default="$WENZE_USER or admin")
-@_guarded
-def calendar_load(file: Any, user: str) -> None:
+@click.option("--user", help="who loads it", show_default="$WENZE_USER or admin")
+def calendar_load(file: Any, user: str | None) -> None:
     """Load a year's official holiday table (JSON) and recompute provisional deadlines."""
-    _emit(deadline_changes.load_year(_db(), _json_option(file.read(), "file"), user))
+    table = _json_object(file.read(), "file")
+    _emit(deadline_changes.load_year(_db(), table, user or _runner().settings.user))
 
 
 @main.command()
@@ -183,14 +312,12 @@ def calendar_load(file: Any, user: str) -> None:
 @click.option("--by", "extra", type=int, required=True, help="units to add (the deadline's own unit)")
 @click.option("--reason", required=True, help="延期理由, recorded on the case timeline")
 @click.option("--user", required=True)
-@_guarded
 def extend(case_id: int, element_id: str, extra: int, reason: str, user: str) -> None:
     """Extend a soft deadline (the timer ELEMENT_ID of CASE_ID)."""
     _emit(deadline_changes.extend_deadline(_db(), case_id, element_id, extra, reason, user))
 
 
 @main.command("fire-timers")
-@_guarded
 def fire_timers() -> None:
     """Fire every timer that is due now, once (what the scheduler's sweep does)."""
     _emit({"fired": timers.fire_due(_db())})
@@ -198,19 +325,22 @@ def fire_timers() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
+@click.option("--port", type=int, help="port to serve on", show_default="$WENZE_PORT or 5000")
 @click.option("--threads", default=8, show_default=True)
-def serve(host: str, port: int, threads: int) -> None:
+def serve(host: str, port: int | None, threads: int) -> None:
     """Serve the web app and API with the timer scheduler running."""
     import waitress
 
     from .scheduler import TimerScheduler
     from .web.app import create_app
 
-    scheduler = TimerScheduler(_db())
+    runner = _runner()
+    database = runner.database()
+    scheduler = TimerScheduler(database)
+    app = create_app(database, scheduler, runner.settings)
     scheduler.start()
     try:
-        waitress.serve(create_app(_db(), scheduler), host=host, port=port, threads=threads, ident="wenze")
+        waitress.serve(app, host=host, port=port or runner.settings.port, threads=threads, ident="wenze")
     finally:
         scheduler.shutdown()
 
@@ -221,14 +351,17 @@ def users_group() -> None:
 
 
 @users_group.command("demo")
-@_guarded
 def users_demo() -> None:
-    """Create (or refresh) the demo staff accounts."""
+    """Create (or refresh) the demo accounts of the deployed regulation registry, and the administrator."""
     with _db().write() as session:
-        users.seed_demo(session)
+        registry = deploying.deployed_regulations(session)
+        if not registry:
+            raise NotDeployed("no regulation is deployed, so there are no bodies to create demo accounts for: "
+                              "run `wenze deploy` first")
+        created = users.seed_demo(session, regulations.demo_accounts(registry))
         session.commit()
     click.echo(f"demo accounts (password \"{users.DEMO_PASSWORD}\"):")
-    for name, display, roles in users.DEMO_USERS:
+    for name, display, roles in created:
         click.echo(f"  {name:<11} {display}  [{'、'.join(roles)}]")
 
 
@@ -237,7 +370,6 @@ def users_demo() -> None:
 @click.option("--display-name", required=True)
 @click.option("--role", "roles", multiple=True, required=True, help="lane name or admin; repeatable")
 @click.password_option()
-@_guarded
 def users_add(name: str, display_name: str, roles: tuple[str, ...], password: str) -> None:
     """Create or update a staff account."""
     with _db().write() as session:

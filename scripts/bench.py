@@ -29,9 +29,9 @@ from SpiffWorkflow import TaskState  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment  # noqa: E402
 
-from runner.core import cases, clock, deadlines, engine, timers, users, xmlsafe  # noqa: E402
+from runner.core import cases, clock, deadlines, engine, regulations, timers, users, xmlsafe  # noqa: E402
 from runner.core.blame import tables_from_sources  # noqa: E402
-from runner.core.deploy import build, deploy, read_sources  # noqa: E402
+from runner.core.deploy import build, deploy, deployed_regulations, read_sources  # noqa: E402
 from runner.store.db import Database  # noqa: E402
 from runner.store.migrate import upgrade  # noqa: E402
 from runner.store.models import Case, Timer  # noqa: E402
@@ -82,7 +82,7 @@ def fresh_db(url: str | None, folder: Path) -> Database:
     upgrade(db)
     deploy(db, read_sources(ROOT))
     with db.write() as session:
-        users.seed_demo(session)
+        users.seed_demo(session, regulations.demo_accounts(deployed_regulations(session)))
         session.commit()
     return db
 

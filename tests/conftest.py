@@ -6,13 +6,13 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from runner.core import clock as clock_module, engine, users
-from runner.core.deploy import deploy, read_sources
+from runner.core import clock as clock_module, counting, engine, regulations, users
+from runner.core.deploy import deploy, deployed_regulations, read_sources
 from runner.core.live import LIVE
 from runner.store.db import Database
 from runner.store.migrate import upgrade
@@ -45,6 +45,15 @@ def clock() -> Iterator[clock_module.ManualClock]:
     previous = clock_module.install(manual)
     yield manual
     clock_module.install(previous)
+
+
+@pytest.fixture
+def overrides() -> Iterator[Callable[[dict[str, Any]], None]]:
+    """overrides({"jinzhai": {"window": "calendar_year"}}) installs fault-counting overrides as WENZE_FAULT_COUNTING
+    would; the registry's own rules hold again after the test."""
+    previous = counting.current()
+    yield lambda given: counting.install({key: counting.Override(**fields) for key, fields in given.items()})
+    counting.install(previous)
 
 
 @pytest.fixture(autouse=True)
@@ -114,9 +123,10 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
 
 
 def seed(db: Database, root: Path = ROOT) -> None:
+    """Deploy `root` and create the demo accounts of its regulation registry (and admin)."""
     deploy(db, read_sources(root))
     with db.write() as session:
-        users.seed_demo(session)
+        users.seed_demo(session, regulations.demo_accounts(deployed_regulations(session)))
         session.commit()
 
 

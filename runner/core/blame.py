@@ -1,4 +1,4 @@
-"""Who answers for an enforcement fault, and at what grade, under each of the five regulations (pure: no IO).
+"""Who answers for an enforcement fault, and at what grade, under one regulation of the registry (pure: no IO).
 
 The rules live in the decision tables of dmn/ (`<reg>_blame`, `<reg>_participant`, `<reg>_circumstances`); this
 module only runs them and shapes the answer a case officer reads:
@@ -10,6 +10,8 @@ module only runs them and shapes the answer a case officer reads:
                   {'role': 'participant', 'person': '钱某', 'grade': 'secondary', 'basis': '…'}, …],
        'matched_rules': [{'decision': 'wenshui_blame', 'id': …, 'row': …, 'annotation': '文水 第十一条(六) …'}, …]}
 
+`blame` checks the facts' types first (FACTS): a fact of the wrong type is InvalidData naming its path.
+
 Grades: full 全部, primary 主要, secondary 次要, some 一定责任, direct 直接责任, liable (named liable, no degree),
 none (expressly not liable), undetermined (the regulation is silent or vague: a human decides). A share with grade
 `undetermined` is never a default to apply: it is a question for a person, and its basis says why.
@@ -19,11 +21,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import forms
 from .decisions import DecisionResult, DecisionTable, evaluate, parse_dmn
-from .errors import DeployError
+from ..errors import DeployError, InvalidData, NotFound
 
-REGULATIONS = ("yanchi", "mingshan", "chifeng", "jinzhai", "wenshui")
-REGULATION_NAMES = {"yanchi": "盐池", "mingshan": "明山", "chifeng": "赤峰", "jinzhai": "金寨", "wenshui": "文水"}
+_BOOLEAN = {"type": ["boolean", "null"]}
+_NAMES = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}, {"type": "null"}]}
+# The case-facts contract as the blame and participant tables read it: the types of the facts they name.
+# Other keys pass through (a procedure's case data carries more than the tables read).
+FACTS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "act_mode": {"type": "string"},
+        **{name: _BOOLEAN for name in (
+            "officer_concealed", "officer_not_liable_other", "reviewer_intent", "reviewer_missed",
+            "reviewer_changed_correct", "approver_changed_correct", "approver_irresponsible", "head_consented",
+            "superior_decision", "entrusted", "party_caused", "force_majeure")},
+        "officer_fault_item": {"type": ["integer", "null"]},
+        "implementing_bodies": {"type": ["integer", "null"]},
+        "persons": {"type": "object", "additionalProperties": _NAMES},
+        "participants": {"type": "array", "items": {"type": "object", "properties": {
+            "person": {"type": ["string", "null"]}, "opinion": {"type": "string"}, "vote": {"type": "string"}}}},
+    },
+}
+_FACTS = forms.compile_schema(FACTS)
 
 # Yanchi's combined 审核、批准人: when the facts name the reviewer and the approver separately, each of them holds
 # the combined role's share (第七条(二) does not split it between them).
@@ -47,11 +68,9 @@ def tables_from_sources(sources: Iterable[tuple[str, bytes | str]]) -> dict[str,
 
 
 def _table(regulation: str, kind: str, tables: Mapping[str, DecisionTable]) -> DecisionTable:
-    if regulation not in REGULATIONS:
-        raise ValueError(f"unknown regulation {regulation!r}; expected one of {', '.join(REGULATIONS)}")
     decision = f"{regulation}_{kind}"
     if decision not in tables:
-        raise ValueError(f"decision table {decision!r} is not loaded")
+        raise NotFound(f"regulation '{regulation}' has no decision table '{decision}' deployed", decision=decision)
     return tables[decision]
 
 
@@ -95,16 +114,19 @@ def _merge(shares: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(merged.values())
 
 
-def blame(regulation: str, facts: Mapping[str, Any], tables: Mapping[str, DecisionTable]) -> dict[str, Any]:
-    """Split responsibility for one fault under `regulation` ('yanchi', 'mingshan', 'chifeng', 'jinzhai',
-    'wenshui').
+def blame(regulation: str, facts: Any, tables: Mapping[str, DecisionTable]) -> dict[str, Any]:
+    """Split responsibility for one fault under `regulation` (a registry key: 'wenshui', …) with its
+    `<regulation>_blame` table.
 
     `facts` follow the case-facts contract (act_mode, the booleans, participants, persons); `tables` maps decision
     ids to tables (see tables_from_sources). Each `participant` row of `<reg>_blame` becomes one share per entry of
     facts['participants'], graded by `<reg>_participant` where the regulation grades participants individually.
-    When no rule matches, the answer is a single undetermined share saying so. Raises ValueError for an unknown
-    regulation or a missing table; ScriptError/DecisionError from the engine if a table is broken.
+    When no rule matches, the answer is a single undetermined share saying so. Raises InvalidData for facts of
+    the wrong type, NotFound for a missing table, ScriptError from the engine if a table is broken.
     """
+    if not isinstance(facts, Mapping):
+        raise InvalidData("facts must be a JSON object", errors=[{"path": "", "message": "not an object"}])
+    forms.validate(_FACTS, dict(facts))
     table = _table(regulation, "blame", tables)
     participant_table = tables.get(f"{regulation}_participant")
     persons = facts.get("persons") or {}
@@ -133,7 +155,7 @@ def blame(regulation: str, facts: Mapping[str, Any], tables: Mapping[str, Decisi
             shares.append(_share(role, person, grade, basis))
     if not shares:
         shares.append(_share(None, None, "undetermined",
-                             f"no rule of {table.id} ({REGULATION_NAMES[regulation]}) covers these facts "
+                             f"no rule of {table.id} ({table.name or table.file}) covers these facts "
                              f"(act_mode {facts.get('act_mode')!r}): the regulation does not settle the case, "
                              "a human decides"))
     return {"regulation": regulation, "shares": _merge(shares), "matched_rules": matched}

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from .errors import FieldError, InvalidData
+from ..errors import FieldError, InvalidData
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UNITS = ("calendar_days", "working_days", "months")

@@ -7,7 +7,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, select, update
 
 from . import engine, forms, users, versions
-from .errors import Conflict, InvalidData, NotFound
+from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
 from ..store.db import Database
@@ -31,7 +31,7 @@ def latest_version(conn: Connection, process_id: str) -> versions.Version:
     row = conn.execute(_LATEST_VERSION, {"process_id": process_id}).first()
     if row is None:
         known = sorted(set(conn.scalars(select(ProcessVersion.process_id))))
-        raise NotFound(f"unknown process '{process_id}' (deployed: {', '.join(known) or 'none'})",
+        raise NotFound(f"unknown process '{process_id}' (deployed: {', '.join(known) or 'none, run `wenze deploy`'})",
                        process=process_id)
     return versions.load(conn, row.id, row.content_hash)
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from . import clock, deadlines, engine
 from .calendar import WorkCalendar, compute_deadline, parse_holiday_year, reminder_at, work_calendar
-from .errors import Conflict, InvalidData, NotFound
+from ..errors import Conflict, InvalidData, NotFound
 from .step import case_step
 from .users import get as get_user, require_lane
 from ..store.db import Database

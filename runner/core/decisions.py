@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping, TypedDict
 
 from . import feel
 from .dmn_xml import DecisionTable, InputClause, OutputClause, Rule, parse_dmn
-from .errors import ScriptError
+from ..errors import ScriptError
 
 __all__ = ['DecisionError', 'DecisionResult', 'DecisionTable', 'InputClause', 'MatchedRule', 'OutputClause', 'Rule',
            'evaluate', 'parse_dmn']

@@ -1,8 +1,10 @@
-"""Validate bpmn/ dmn/ forms/ and store each process as an immutable version keyed by content hash.
+"""Validate bpmn/ dmn/ forms/ and the regulation registry, and store each process as an immutable version keyed
+by content hash.
 
 A process's version covers exactly the files it runs on: its diagram, the diagrams of processes it calls, the
-decision tables and the forms it references. Editing one regulation's diagram therefore leaves the other
-procedures' versions alone, and redeploying unchanged files creates nothing.
+decision tables and the forms it references, and the registry file of its regulation (bpmn/regulations/), whose
+key and fault-counting rule the version carries. Editing one regulation's diagram or registry entry therefore
+leaves the other procedures' versions alone, and redeploying unchanged files creates nothing.
 """
 from __future__ import annotations
 
@@ -14,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema.exceptions import SchemaError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from . import clock, engine, forms, xmlsafe
+from . import clock, engine, forms, regulations, xmlsafe
 from .decisions import DecisionTable, parse_dmn
-from .errors import DeployError, ScriptError
+from ..errors import DeployError, ScriptError
 from .functions import FUNCTIONS
 from .sandbox import compile_source
 from ..store.db import Database
@@ -27,12 +29,13 @@ from ..store.models import Artifact, ProcessVersion
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-KINDS = {"bpmn": ("bpmn", "*.bpmn"), "dmn": ("dmn", "*.dmn"), "form": ("forms", "*.json")}
+KINDS = {"bpmn": ("bpmn", "*.bpmn"), "dmn": ("dmn", "*.dmn"), "form": ("forms", "*.json"),
+         "regulation": ("bpmn/regulations", "*.json")}
 
 
 @dataclass(frozen=True)
 class Source:
-    kind: str          # bpmn | dmn | form
+    kind: str          # bpmn | dmn | form | regulation
     name: str          # file name, unique per kind
     content: str
 
@@ -129,7 +132,10 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
     for source in by_kind["bpmn"]:
         diagrams.add(xmlsafe.parse(source.content.encode(), source.name), source.name)
     file_of = diagrams.file_of()
-    starters = {pid: _starters(node) for pid, node in diagrams.process_nodes().items()}
+    nodes = diagrams.process_nodes()
+    starters = {pid: _starters(node) for pid, node in nodes.items()}
+    registry = regulations.load((s.name, s.content) for s in by_kind["regulation"])
+    regulations.check_lanes(registry, {pid: _lanes(node) for pid, node in nodes.items()})
     hashes = {(s.kind, s.name): s.hash for s in sources}
     builds = []
     contents = {(s.kind, s.name): s.content for s in sources}
@@ -142,9 +148,14 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
                  if pid in file_of}
         files.update({f"forms/{name}": hashes[("form", name)] for name in used_forms})
         files.update({f"dmn/{name}": hashes[("dmn", name)] for name in used_dmn})
+        regulation = regulations.of_process(registry, process_id)
+        if regulation is not None:
+            files[f"bpmn/regulations/{regulation.file}"] = hashes[("regulation", regulation.file)]
         content_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
         specs = engine.specs_to_dict(spec, subs, {name: contents[("dmn", name)] for name in used_dmn})
         specs["starters"] = starters[process_id]
+        specs["regulation"] = regulation.key if regulation else None
+        specs["fault_counting"] = regulation.fault_counting if regulation else None
         builds.append(ProcessBuild(process_id, spec.description or process_id, specs, files,
                                    {name: schemas[name] for name in sorted(used_forms)}, content_hash))
     return builds
@@ -156,6 +167,11 @@ def _starters(process: Any) -> list[str]:
     values = process.xpath('./bpmn:extensionElements/spiff:properties/spiff:property[@name="startableBy"]/@value',
                            namespaces={"bpmn": BPMN_NS, "spiff": SPIFF_NS})
     return [lane.strip() for value in values for lane in re.split(r"[、,，]", value) if lane.strip()]
+
+
+def _lanes(process: Any) -> set[str]:
+    """The lane names of a process, its embedded sub-processes' lanes included."""
+    return set(process.xpath(".//bpmn:lane/@name", namespaces={"bpmn": BPMN_NS}))
 
 
 def _load_tables(sources: list[Source]) -> tuple[dict[str, DecisionTable], dict[str, str]]:
@@ -175,19 +191,32 @@ def deploy(db: Database, sources: list[Source]) -> list[Deployed]:
     """Store new versions for changed processes; unchanged ones report their current version."""
     builds = build(sources)
     with db.write() as session:
+        _check_registry(session, sources)
         results = _store(session, sources, builds)
         session.commit()
     return results
 
 
+def _check_registry(session: Session, sources: list[Source]) -> None:
+    """The registry as it will read once deployed, this deployment's files over the ones deployed before (a
+    deployment adds and replaces files, it removes none), must hold together."""
+    files = {artifact.name: artifact.content for artifact in latest_artifacts(session, "regulation")}
+    files.update({source.name: source.content for source in sources if source.kind == "regulation"})
+    regulations.load(sorted(files.items()))
+
+
 def _store(session: Session, sources: list[Source], builds: list[ProcessBuild]) -> list[Deployed]:
     now = clock.now()
     known = set(session.scalars(select(Artifact.hash).where(Artifact.hash.in_([s.hash for s in sources]))))
+    current = {(a.kind, a.name): a.hash for a in latest_artifacts(session)}
     for source in sources:
         if source.hash not in known:
             session.add(Artifact(hash=source.hash, kind=source.kind, name=source.name, content=source.content,
                                  created_at=now))
             known.add(source.hash)
+        elif current.get((source.kind, source.name)) != source.hash:
+            # Content deployed before and since replaced (an edit rolled back): it is the file's content again.
+            session.execute(update(Artifact).where(Artifact.hash == source.hash).values(created_at=now))
     results = []
     for item in builds:
         existing = session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == item.content_hash))
@@ -217,3 +246,13 @@ def deployed_decisions(db: Database) -> dict[str, DecisionTable]:
     """Every decision table as last deployed, by decision id."""
     with db.read() as session:
         return _load_tables([Source("dmn", a.name, a.content) for a in latest_artifacts(session, "dmn")])[0]
+
+
+def deployed_regulations(session: Session) -> dict[str, regulations.Regulation]:
+    """The regulation registry as last deployed, by key (empty when nothing is deployed)."""
+    return regulations.load((a.name, a.content) for a in latest_artifacts(session, "regulation"))
+
+
+def deployed_processes(session: Session) -> list[str]:
+    """The ids of every deployed process."""
+    return list(session.scalars(select(ProcessVersion.process_id).distinct().order_by(ProcessVersion.process_id)))

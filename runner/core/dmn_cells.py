@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from . import feel, sandbox
-from .errors import ScriptError
+from ..errors import ScriptError
 
 # The input value of a Python input cell. RestrictedPython refuses names starting with "_", so it is a plain name.
 INPUT_NAME = 'wenze_cell_input'

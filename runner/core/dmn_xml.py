@@ -13,7 +13,7 @@ from lxml import etree
 
 from . import feel
 from .dmn_cells import Cell, compile_cell
-from .errors import DeployError, ScriptError
+from ..errors import DeployError, ScriptError
 
 DMN_NAMESPACES = {
     'http://www.omg.org/spec/DMN/20151101/dmn.xsd': '1.1',

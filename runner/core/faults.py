@@ -5,62 +5,67 @@
 
 The five regulations count differently (domain.md §X.3): 盐池 第十条(四) and 明山 第十一条(3) 「全年」, 金寨
 第十七条(一) 「一年内」 and 「同类」, 文水 第九条(三) 「同类型」 with no window, 赤峰 第八条 2 and CF-I 第十条 with
-no window. The window, whether the type must match, and whether the current case counts are configuration
-(COUNTING, overridable with WENZE_FAULT_COUNTING as JSON); the texts are SILENT on the current case, so by
-default it does not count and the tables send the borderline count to a person.
+no window. The window, whether the type must match, and whether the current case counts are each regulation's
+`fault_counting` in its registry file (bpmn/regulations/<key>.json), stored with the process version at deploy
+and overridable per field with WENZE_FAULT_COUNTING (runner.core.counting); the texts are SILENT on the current
+case, so by default it does not count and the tables send the borderline count to a person.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol
 
 from sqlalchemy import Connection, func, select
 
-from . import clock
+from . import clock, counting
 from .calendar import SHANGHAI
-from .errors import InvalidData
+from ..errors import InvalidData, ScriptError
 from ..store.models import FaultRecord
 
-WINDOWS = ("lifetime", "calendar_year", "one_year")
 
-# regulation key -> how prior faults are counted (documented defaults; see the module docstring).
-COUNTING: dict[str, dict[str, Any]] = {
-    "yanchi": {"window": "calendar_year", "same_type": False, "count_current_case": False},
-    "mingshan": {"window": "calendar_year", "same_type": False, "count_current_case": False},
-    "chifeng_interference": {"window": "lifetime", "same_type": False, "count_current_case": False},
-    "chifeng": {"window": "lifetime", "same_type": False, "count_current_case": False},
-    "jinzhai": {"window": "one_year", "same_type": True, "count_current_case": False},
-    "wenshui": {"window": "lifetime", "same_type": True, "count_current_case": False},
-}
-COUNTING.update(json.loads(os.environ.get("WENZE_FAULT_COUNTING", "{}")))
+class _Versioned(Protocol):
+    """What a step's scope needs of its process version (runner.core.versions.Version)."""
 
+    @property
+    def process_id(self) -> str: ...
 
-def regulation_of(process_id: str) -> str:
-    """The regulation a process belongs to: the longest configured key its id starts with."""
-    keys = [key for key in COUNTING if process_id == key or process_id.startswith(key + "_")]
-    return max(keys, key=len) if keys else process_id.split("_")[0]
+    @property
+    def regulation(self) -> str | None: ...
+
+    @property
+    def fault_counting(self) -> dict[str, Any] | None: ...
 
 
 @dataclass
 class _Scope:
     conn: Connection
     case_id: int | None
-    regulation: str
+    version: _Versioned
     pending: list[dict[str, Any]] = field(default_factory=list)
+
+    def rule(self) -> tuple[str, dict[str, Any]]:
+        """The regulation faults are recorded under and its counting rule with the installed override merged
+        over it. Asked only when a script records or counts faults: other processes need no regulation."""
+        regulation, declared = self.version.regulation, self.version.fault_counting
+        if regulation is None:
+            raise ScriptError(f"process '{self.version.process_id}' belongs to no regulation: list it in the "
+                              "processes of a file in bpmn/regulations/")
+        if declared is None:
+            raise ScriptError(f"regulation '{regulation}' counts no faults: its registry file has no fault_counting")
+        return regulation, counting.rule(regulation, declared)
 
 
 _current: ContextVar[_Scope] = ContextVar("wenze_faults")
 
 
 @contextmanager
-def using(conn: Connection, case_id: int | None, process_id: str) -> Iterator[list[dict[str, Any]]]:
-    """Let this step's scripts read and record faults; yields the records to insert with the case."""
-    token = _current.set(_Scope(conn, case_id, regulation_of(process_id)))
+def using(conn: Connection, case_id: int | None, version: _Versioned) -> Iterator[list[dict[str, Any]]]:
+    """Let this step's scripts read and record faults under the version's regulation and counting rule (with the
+    installed WENZE_FAULT_COUNTING overrides); yields the records to insert with the case."""
+    token = _current.set(_Scope(conn, case_id, version))
     try:
         yield _current.get().pending
     finally:
@@ -84,7 +89,8 @@ def record_fault(person: str, fault_type: str | None, confirmed_on: Any, role: s
     scope = _current.get()
     if not person:
         raise InvalidData("record_fault needs the person's name", field="person")
-    scope.pending.append({"person": person, "regulation": scope.regulation, "fault_type": fault_type,
+    regulation, _rule = scope.rule()
+    scope.pending.append({"person": person, "regulation": regulation, "fault_type": fault_type,
                           "confirmed_on": _date(confirmed_on, "confirmed_on"), "role": role, "grade": grade})
     return True
 
@@ -94,10 +100,10 @@ def prior_faults(person: str, fault_type: str | None = None, on: Any = None) -> 
     `fault_type` where the rule needs the same type; of any type when none is given), plus the one being
     assessed where `count_current_case` is configured."""
     scope = _current.get()
-    rule = COUNTING.get(scope.regulation, {"window": "lifetime", "same_type": False, "count_current_case": False})
+    regulation, rule = scope.rule()
     day = _date(on, "on") if on is not None else clock.now().astimezone(SHANGHAI).date()
     query = select(func.count()).select_from(FaultRecord).where(
-        FaultRecord.person == person, FaultRecord.regulation == scope.regulation, FaultRecord.confirmed_on <= day)
+        FaultRecord.person == person, FaultRecord.regulation == regulation, FaultRecord.confirmed_on <= day)
     if rule["window"] == "calendar_year":
         query = query.where(FaultRecord.confirmed_on >= dt.date(day.year, 1, 1))
     elif rule["window"] == "one_year":                  # 「一年内」: the twelve months up to `day`

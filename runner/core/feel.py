@@ -28,7 +28,7 @@ from typing import Any, Callable, Mapping
 from lark import Lark, ParseTree, Token
 from lark.exceptions import LarkError, UnexpectedInput
 
-from .errors import ScriptError
+from ..errors import ScriptError
 
 _GRAMMAR = r"""
 ?expression: conjunction | expression "or" conjunction -> or_

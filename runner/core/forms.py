@@ -12,7 +12,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
-from .errors import FieldError, InvalidData
+from ..errors import FieldError, InvalidData
 
 _FORMATS = FormatChecker()
 

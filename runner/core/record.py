@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from . import deadlines, engine
-from .errors import Conflict
+from ..errors import Conflict
 from .timeline import Timeline
 from ..store.models import Case, DecisionRecord, FaultRecord, ProcessVersion, Task, Timer
 

@@ -20,7 +20,7 @@ from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_seque
                                      safe_builtins, safe_globals, safer_getattr)
 
 from . import script_bounds
-from .errors import ScriptError
+from ..errors import ScriptError
 
 _EXTRA_BUILTINS = ('dict', 'list', 'set', 'sum', 'min', 'max', 'any', 'all', 'enumerate', 'map', 'filter',
                    'sorted', 'reversed', 'zip')

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar, cast
 
 from RestrictedPython.transformer import RestrictingNodeTransformer
 
-from .errors import ScriptError
+from ..errors import ScriptError
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert
 
 from . import clock, deadlines, engine, faults, versions
 from .calendar import WorkCalendar, work_calendar
-from .errors import NotFound, ScriptError, WenzeError
+from ..errors import NotFound, ScriptError, WenzeError
 from .functions import SCRIPT_ENGINE
 from .live import LIVE
 from .record import ArmedTimer, CaseRef, Mirror, StepOutcome, case_ref, lock_case, read_mirror, sync_case
@@ -104,7 +104,7 @@ class CaseStep:
         version = self._version()
         case_id = self.case.id if self.case is not None else None
         with deadlines.using(self._work_calendar) as computed, \
-                faults.using(self.conn, case_id, version.process_id) as recorded:
+                faults.using(self.conn, case_id, version) as recorded:
             try:
                 yield
             finally:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, case as sql_case, func, or_, select, update
 
 from . import clock
-from .errors import ScriptError
+from ..errors import ScriptError
 from .step import case_step
 from ..store.db import Database
 from ..store.models import Timer

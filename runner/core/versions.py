@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from . import engine
-from .errors import NotFound
+from ..errors import NotFound
 from .forms import FormValidator, compile_schema
 from ..store.models import ProcessVersion
 
@@ -23,6 +23,8 @@ class Version:
     forms: dict[str, Any]
     validators: dict[str, FormValidator]
     starters: tuple[str, ...]     # lanes that may open a case; empty: the start event's lane
+    regulation: str | None        # the registry entry (bpmn/regulations/) the process belongs to
+    fault_counting: dict[str, Any] | None     # that entry's counting rule as deployed (runner.core.counting)
 
 
 _CACHE: dict[str, Version] = {}
@@ -43,7 +45,8 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
         engine.register_specs(row.content_hash, row.spec)
         validators = {name: compile_schema(schema) for name, schema in row.forms.items()}
         _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
-                                           tuple(row.spec.get("starters", ())))
+                                           tuple(row.spec.get("starters", ())), row.spec.get("regulation"),
+                                           row.spec.get("fault_counting"))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .errors import DeployError
+from ..errors import DeployError
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                           remove_comments=True)

@@ -10,21 +10,26 @@ checkpoints for this; commits stay durable against a crash of the process with s
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_SQLITE = Path(os.environ.get("WENZE_HOME", Path.cwd() / "var")) / "wenze.sqlite3"
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory or server database."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
 
 
-def database_url() -> str:
-    return os.environ.get("WENZE_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
+def masked(url: str) -> str:
+    """The URL with its password hidden, for printing."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _normalise(url: str) -> str:
@@ -36,12 +41,15 @@ def _normalise(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str | None = None) -> None:
-        self.url = _normalise(url or database_url())
+    """A database at `url` (runner.settings.Settings.database gives the configured one). Opening a SQLite file
+    creates it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = _normalise(url)
         self.engine = _make_engine(self.url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        path = self.url.removeprefix("sqlite:///") if self.url.startswith("sqlite:///") else None
-        self._checkpointer = _Checkpointer(path) if path and path != ":memory:" else None
+        path = sqlite_file(self.url)
+        self._checkpointer = _Checkpointer(str(path)) if path else None
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._write_engine = self.engine.execution_options(wenze_write=True)
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
@@ -100,8 +108,9 @@ _JSON = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
 def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **_JSON)
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(url)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **_JSON)
 
     @event.listens_for(engine, "connect")

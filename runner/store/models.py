@@ -20,14 +20,14 @@ class Base(DeclarativeBase):
 
 
 class Artifact(Base):
-    """One deployed file's content, stored once per content hash (bpmn, dmn or form)."""
+    """One deployed file's content, stored once per content hash (bpmn, dmn, form or regulation)."""
 
     __tablename__ = "artifact"
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     content: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime]     # when this content last became its file's deployed content
 
 
 class ProcessVersion(Base):

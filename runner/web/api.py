@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, request, session
 from flask.typing import ResponseReturnValue
 
 from ..core import cases, deadline_changes, users
-from ..core.errors import Forbidden, InvalidData
+from ..errors import Forbidden, InvalidData
 from .extensions import database, scheduler
 
 api = Blueprint("api", __name__, url_prefix="/api")

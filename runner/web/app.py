@@ -1,26 +1,33 @@
 """Flask app factory: a thin HTTP shell over runner.core. Errors answer JSON with the core error's status."""
 from __future__ import annotations
 
-import os
 import secrets
 from typing import Any
 
 from flask import Flask, jsonify, redirect
 from sqlalchemy import text
 
-from ..core.errors import WenzeError
+from .. import settings as configuration
+from ..core import counting
+from ..errors import WenzeError
+from ..settings import Settings
 from ..store.db import Database
 from .api import api
 from .diagrams import diagrams
 from .pages import pages
 
 
-def create_app(db: Database | None = None, scheduler: Any = None) -> Flask:
+def create_app(db: Database | None = None, scheduler: Any = None, settings: Settings | None = None) -> Flask:
+    """The app over `db` (default: the configured database). `settings` default to the environment's, read here
+    once; their fault-counting overrides are installed for the process."""
+    settings = settings or configuration.load()
+    counting.install(settings.fault_counting)
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = os.environ.get("WENZE_SECRET_KEY") or secrets.token_hex(32)
+    app.config["SECRET_KEY"] = (settings.secret_key.get_secret_value() if settings.secret_key
+                                else secrets.token_hex(32))
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["wenze.db"] = db or Database()
+    app.extensions["wenze.db"] = db or Database(settings.database)
     app.extensions["wenze.scheduler"] = scheduler
     app.register_blueprint(api)
     app.register_blueprint(diagrams)

@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 
 from ..core import cases, users
-from ..core.errors import Forbidden
+from ..errors import Forbidden
 from .extensions import database
 
 pages = Blueprint("pages", __name__)

@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:  # when run as a script
     sys.path.insert(0, str(ROOT))
 
 from runner.core import decisions, feel  # noqa: E402
-from runner.core.errors import DeployError  # noqa: E402
+from runner.errors import DeployError  # noqa: E402
 
 LEVEL_2 = Path(__file__).parent / 'dmn-tck' / 'compliance-level-2'
 TC = '{http://www.omg.org/spec/DMN/20160719/testcase}'

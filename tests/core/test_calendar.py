@@ -11,7 +11,7 @@ import pytest
 
 from runner.core.calendar import (UNITS, Deadline, HolidayYear, WorkCalendar, compute_deadline, parse_holiday_year,
                                   reminder_at, years_touched)
-from runner.core.errors import InvalidData
+from runner.errors import InvalidData
 
 D = date.fromisoformat
 LIBRARY = WorkCalendar()  # chinesecalendar only (2004–2026)

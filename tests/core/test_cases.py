@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import threading
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from runner.core import cases, timers
-from runner.core.errors import Conflict, Forbidden, InvalidData, NotFound, ScriptError
+from runner.errors import Conflict, Forbidden, InvalidData, NotFound, ScriptError
 from runner.store.db import Database
 from runner.store.models import Case, Event, Task
 from tests.conftest import seed
@@ -172,12 +173,11 @@ def test_a_deadline_that_fired_wins_over_a_late_completion(mini: Database, clock
 def test_a_case_keeps_the_version_it_started_on(mini: Database, tmp_path: Path) -> None:
     old = cases.start_case(mini, "mini", {}, "zonghe")
     changed = tmp_path / "changed"
-    for folder in ("bpmn", "forms", "dmn"):
-        (changed / folder).mkdir(parents=True)
-        for f in (MINI / folder).glob("*"):
-            text = f.read_text(encoding="utf-8")
-            (changed / folder / f.name).write_text(text.replace('"name": "决定"', '"name": "决定(新)"')
-                                                   .replace('name="决定"', 'name="决定（新版）"'), encoding="utf-8")
+    shutil.copytree(MINI, changed)
+    for f in changed.rglob("*.*"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text.replace('"name": "决定"', '"name": "决定(新)"').replace('name="决定"', 'name="决定（新版）"'),
+                     encoding="utf-8")
     seed(mini, changed)
     new = cases.start_case(mini, "mini", {}, "zonghe")
     for started in (old, new):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from runner.core import cases, deadline_changes
-from runner.core.errors import Conflict, InvalidData
+from runner.errors import Conflict, InvalidData
 from runner.store.db import Database
 from tests.conftest import FIXTURES, seed
 

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from runner.core.decisions import DecisionError, DecisionResult, evaluate, parse_dmn
-from runner.core.errors import DeployError, ScriptError
+from runner.errors import DeployError, ScriptError
 
 NS = {
     '1.1': 'http://www.omg.org/spec/DMN/20151101/dmn.xsd',

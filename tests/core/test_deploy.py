@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from runner.core.deploy import Source, build, deploy, read_sources
-from runner.core.errors import DeployError
+from runner.errors import DeployError
 from runner.store.db import Database
 from runner.store.models import Artifact, ProcessVersion
 from tests.conftest import FIXTURES, ROOT

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.core import cases, faults
+from runner.core import cases
 from runner.store.db import Database
 from tests.conftest import FIXTURES, seed
 
@@ -47,23 +47,40 @@ def test_registries_of_different_regulations_do_not_mix(registry: Database) -> N
     assert _confirm(registry, "jinzhai_repeat_test", "王五", "x", "2026-02-01")["data"]["prior_same_faults"] == 0
 
 
-def test_regulation_keys_follow_the_process_id() -> None:
-    assert faults.regulation_of("chifeng_interference") == "chifeng_interference"
-    assert faults.regulation_of("chifeng_fault_accountability") == "chifeng"
-    assert faults.regulation_of("wenshui_fault_review") == "wenshui"
-
-
-def test_where_configured_the_current_case_counts(registry: Database, monkeypatch) -> None:
-    monkeypatch.setitem(faults.COUNTING, "wenshui", {**faults.COUNTING["wenshui"], "count_current_case": True})
+def test_where_configured_the_current_case_counts(registry: Database, overrides) -> None:
+    overrides({"wenshui": {"count_current_case": True}})
     first = _confirm(registry, "wenshui_repeat_test", "赵六", "第七条(一)", "2026-01-01")
     assert first["data"]["prior_same_faults"] == 1           # the fault being assessed is the first
+
+
+def test_an_override_changes_only_the_fields_it_names(registry: Database, overrides) -> None:
+    """WENZE_FAULT_COUNTING {"jinzhai": {"window": "calendar_year"}}: 金寨 still counts only the same type."""
+    overrides({"jinzhai": {"window": "calendar_year"}})
+    _confirm(registry, "jinzhai_repeat_test", "孙七", "第五条(一)", "2025-12-01")
+    _confirm(registry, "jinzhai_repeat_test", "孙七", "第五条(二)", "2026-02-01")
+    later = _confirm(registry, "jinzhai_repeat_test", "孙七", "第五条(一)", "2026-03-01")
+    assert later["data"]["prior_same_faults"] == 0    # 2025-12-01 is in another calendar year; 第五条(二) another type
+
+
+def test_a_process_outside_the_registry_cannot_record_faults(db: Database, clock, tmp_path) -> None:
+    import shutil
+
+    from runner.errors import ScriptError
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "faults", root)
+    (root / "bpmn" / "regulations" / "wenshui.json").unlink()
+    seed(db, root)
+    started = cases.start_case(db, "wenshui_repeat_test", {}, "admin")
+    with pytest.raises(ScriptError, match="belongs to no regulation"):
+        cases.complete_task(db, started["ready_tasks"][0]["id"],
+                            {"person": "周八", "fault_type": "x", "confirmed_on": "2026-01-01"}, "admin")
 
 
 def test_a_form_field_named_like_a_diagram_function_is_refused(tmp_path) -> None:
     import shutil
 
     from runner.core.deploy import build, read_sources
-    from runner.core.errors import DeployError
+    from runner.errors import DeployError
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "faults", root)
     form = root / "forms" / "fault.json"

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from runner.core import feel
-from runner.core.errors import ScriptError
+from runner.errors import ScriptError
 from runner.core.feel import FeelError, compile_expression, compile_unary_tests, evaluate, matches
 
 CONTEXT = {

@@ -10,7 +10,7 @@ import pytest
 from runner.core import engine, sandbox, xmlsafe
 from runner.core.deploy import Source, build
 from runner.core.engine.scripts import RestrictedEnvironment
-from runner.core.errors import DeployError, ScriptError
+from runner.errors import DeployError, ScriptError
 from runner.core.functions import SCRIPT_ENGINE
 
 TEMPLATE = (Path(__file__).parent.parent / "fixtures" / "hostile.bpmn.template").read_text()

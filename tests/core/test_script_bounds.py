@@ -10,7 +10,7 @@ import pytest
 
 from runner.core import sandbox, script_bounds
 from runner.core.engine.scripts import restricted_engine
-from runner.core.errors import ScriptError
+from runner.errors import ScriptError
 
 ENVIRONMENT = restricted_engine({}).environment
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from runner.core import cases, live, step as step_module
-from runner.core.errors import NotFound
+from runner.errors import NotFound
 from runner.core.step import case_step
 from runner.store.db import Database
 from runner.store.models import Event, Task

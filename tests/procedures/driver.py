@@ -19,7 +19,7 @@ from lxml import etree
 
 from runner.core import cases, deadline_changes, timers
 from runner.core.clock import ManualClock
-from runner.core.errors import Conflict, Forbidden, InvalidData  # noqa: F401 - re-exported for the tests
+from runner.errors import Conflict, Forbidden, InvalidData  # noqa: F401 - re-exported for the tests
 from runner.core.users import ADMIN, DEMO_USERS
 from runner.store.db import Database
 from tests.conftest import ROOT, after, at

@@ -770,10 +770,10 @@ def test_art15_the_not_filed_path_through_the_wenze_command(tmp_path: Path) -> N
 
     today = dt.datetime.now(SHANGHAI).date().isoformat()
     run("migrate")
-    run("users", "demo")
     assert sorted(d["process_id"] for d in run_json("deploy")) == [
         "chifeng_fault_accountability", "chifeng_interference", "jinzhai_lost_case_accountability",
         "mingshan_fault_accountability", "review_appeal", "wenshui_fault_review", "yanchi_fault_accountability"]
+    run("users", "demo")
     started = run_json("start", PROCESS, "--user", "zonghe")
     assert [t["element"] for t in started["ready_tasks"]] == ["intake"]
     complete_via_cli("intake", intake(today), "zonghe")

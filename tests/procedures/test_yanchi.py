@@ -433,11 +433,10 @@ def test_art13_a_person_whose_decision_is_revoked_on_appeal_is_not_recorded(proc
 
 
 def test_art10_4_configured_to_count_the_current_case_the_third_error_aggravates(
-        procedure: Procedure, monkeypatch: pytest.MonkeyPatch) -> None:
-    """第十条(四)：本案是否计入「全年累计三次」是配置（runner/core/faults.py COUNTING，WENZE_FAULT_COUNTING）。配置为计入
-    时，本年度此前两次错案的人员，本案即第三次，决策表直接建议从重；上一年度的错案仍不计入。"""
-    from runner.core import faults
-    monkeypatch.setitem(faults.COUNTING, "yanchi", faults.COUNTING["yanchi"] | {"count_current_case": True})
+        procedure: Procedure, overrides) -> None:
+    """第十条(四)：本案是否计入「全年累计三次」是配置（bpmn/regulations/yanchi.json fault_counting，WENZE_FAULT_COUNTING
+    覆盖）。配置为计入时，本年度此前两次错案的人员，本案即第三次，决策表直接建议从重；上一年度的错案仍不计入。"""
+    overrides({"yanchi": {"count_current_case": True}})
     for confirmed_on in ("2025-12-15", "2026-02-10", "2026-05-20"):
         decide_alone(officer_case(procedure, confirmed_on, "art5_5"), "none", confirmed_on)
     found = proposal(officer_case(procedure, "2026-09-30", "art5_5"))

@@ -103,3 +103,12 @@ def test_a_fixed_deadline_cannot_be_extended_over_http(server: str) -> None:
     status, body = office.call("POST", f"/api/cases/{case['case']}/deadlines/decide_due/extend",
                                {"by": 3, "reason": "补充材料"})
     assert status == 409 and "cannot be extended" in body["message"]
+
+
+def test_runner_processes_share_sessions_only_through_the_configured_key(sqlite_db: Database) -> None:
+    """WENZE_SECRET_KEY: two processes serving one site sign cookies alike; unset, each start draws its own."""
+    from runner.settings import Settings
+    configured = Settings(secret_key="one key for the whole site")
+    assert create_app(sqlite_db, settings=configured).secret_key == "one key for the whole site"
+    unset = Settings(secret_key=None)
+    assert create_app(sqlite_db, settings=unset).secret_key != create_app(sqlite_db, settings=unset).secret_key

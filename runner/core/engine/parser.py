@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from ..decisions import DecisionTable
-from ..errors import DeployError
+from ...errors import DeployError
 from .decision_tasks import DecisionAdapter
 
 

@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 
 from .. import clock
-from ..errors import ScriptError
+from ...errors import ScriptError
 from .parser import form_of
 
 

@@ -1,4 +1,4 @@
-"""Alembic environment: migrates the database the runner is configured for (WENZE_DATABASE_URL)."""
+"""Alembic environment: migrates the database named in the config that runner.store.migrate builds."""
 from alembic import context
 
 from runner.store.db import Database
@@ -6,6 +6,7 @@ from runner.store.models import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
+assert url is not None  # runner.store.migrate always sets it
 database = Database(url)
 with database.engine.connect() as connection:
     if database.is_sqlite:

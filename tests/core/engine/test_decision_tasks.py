@@ -42,7 +42,7 @@ def test_an_unknown_decision_id_is_refused_at_deploy(db: Database, tmp_path) -> 
     import shutil
 
     from runner.core.deploy import build, read_sources
-    from runner.core.errors import DeployError
+    from runner.errors import DeployError
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "decision", root)
     (root / "dmn" / "share.dmn").unlink()

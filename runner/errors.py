@@ -68,3 +68,28 @@ class ScriptError(WenzeError):
 
     code = "script_error"
     status = 422
+
+
+class InvalidSetting(WenzeError):
+    """A WENZE_* environment variable holds a value the runner refuses; `variable` names it."""
+
+    code = "invalid_setting"
+    status = 500
+
+
+class NotMigrated(WenzeError):
+    """The database has no tables, or an older schema than the code: `wenze migrate` fixes it."""
+
+    code = "not_migrated"
+    status = 503
+
+
+class DatabaseUnavailable(WenzeError):
+    code = "database_unavailable"
+    status = 503
+
+
+class NotDeployed(NotFound):
+    """Nothing of the kind asked for is deployed yet: `wenze deploy` fixes it."""
+
+    code = "not_deployed"
