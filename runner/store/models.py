@@ -167,3 +167,23 @@ class FaultRecord(Base):
     recorded_at: Mapped[dt.datetime]
 
     __table_args__ = (Index("ix_fault_person", "regulation", "person", "confirmed_on"),)
+
+
+class Incident(Base):
+    """A case that could not be loaded, advanced or fired: what failed, where, how often; open until resolved.
+
+    One open incident per case, element and kind: a failure that repeats counts up instead of adding rows."""
+
+    __tablename__ = "incident"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))          # script | load | timer
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(100))  # who was acting when it failed (None: the scheduler)
+    first_at: Mapped[dt.datetime]
+    last_at: Mapped[dt.datetime]
+    count: Mapped[int] = mapped_column(Integer)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+
