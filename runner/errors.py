@@ -15,10 +15,17 @@ class FieldError(TypedDict):
 
 
 class WenzeError(Exception):
-    """Base class: `code` is a stable machine-readable key, `status` the HTTP status the web shell answers with."""
+    """Base class: `code` is a stable machine-readable key, `status` the HTTP status the web shell answers with.
+
+    A subclass states both in its header: `class NotFound(WenzeError, code="not_found", status=404)`."""
 
     code = "error"
     status = 400
+
+    def __init_subclass__(cls, *, code: str | None = None, status: int | None = None, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.code = code or cls.code
+        cls.status = status or cls.status
 
     def __init__(self, message: str, **details: object) -> None:
         super().__init__(message)
@@ -29,67 +36,48 @@ class WenzeError(Exception):
         return {"error": self.code, "message": self.message, **self.details}
 
 
-class NotFound(WenzeError):
-    code = "not_found"
-    status = 404
+class NotFound(WenzeError, code="not_found", status=404):
+    """What was asked for does not exist (case, task, user, process …)."""
 
 
-class Conflict(WenzeError):
+class Conflict(WenzeError, code="conflict", status=409):
     """The request raced another one or the case moved on (task already completed, deadline already fired)."""
 
-    code = "conflict"
-    status = 409
+
+class Forbidden(WenzeError, code="forbidden", status=403):
+    """The user may not do this (their roles do not include the lane)."""
 
 
-class Forbidden(WenzeError):
-    code = "forbidden"
-    status = 403
-
-
-class InvalidData(WenzeError):
+class InvalidData(WenzeError, code="invalid_data", status=422):
     """Submitted data violates its schema; `errors` lists a FieldError per violated field."""
-
-    code = "invalid_data"
-    status = 422
 
     def __init__(self, message: str, *, errors: list[FieldError] | None = None, **details: object) -> None:
         super().__init__(message, errors=errors, **details)
 
 
-class DeployError(WenzeError):
+class DeployError(WenzeError, code="deploy_error", status=422):
     """A bpmn/dmn/form file cannot be deployed; details name the file and line or element."""
 
-    code = "deploy_error"
-    status = 422
+
+class ScriptError(WenzeError, code="script_error", status=422):
+    """A script, condition or decision cell failed, ran past its bounds, or was refused by the sandbox."""
 
 
-class ScriptError(WenzeError):
-    """A script, condition or decision cell failed or was refused by the sandbox."""
-
-    code = "script_error"
-    status = 422
+class CaseBroken(WenzeError, code="case_broken", status=409):
+    """The case cannot be loaded or advanced (an incident is open for administrators); other cases are unaffected."""
 
 
-class InvalidSetting(WenzeError):
+class InvalidSetting(WenzeError, code="invalid_setting", status=500):
     """A WENZE_* environment variable holds a value the runner refuses; `variable` names it."""
 
-    code = "invalid_setting"
-    status = 500
 
-
-class NotMigrated(WenzeError):
+class NotMigrated(WenzeError, code="not_migrated", status=503):
     """The database has no tables, or an older schema than the code: `wenze migrate` fixes it."""
 
-    code = "not_migrated"
-    status = 503
+
+class DatabaseUnavailable(WenzeError, code="database_unavailable", status=503):
+    """The database cannot be reached or opened."""
 
 
-class DatabaseUnavailable(WenzeError):
-    code = "database_unavailable"
-    status = 503
-
-
-class NotDeployed(NotFound):
+class NotDeployed(NotFound, code="not_deployed"):
     """Nothing of the kind asked for is deployed yet: `wenze deploy` fixes it."""
-
-    code = "not_deployed"

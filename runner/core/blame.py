@@ -44,7 +44,7 @@ FACTS: dict[str, Any] = {
             "person": {"type": ["string", "null"]}, "opinion": {"type": "string"}, "vote": {"type": "string"}}}},
     },
 }
-_FACTS = forms.compile_schema(FACTS)
+_FACTS = forms.compile_schema(FACTS, closed=False)
 
 # Yanchi's combined 审核、批准人: when the facts name the reviewer and the approver separately, each of them holds
 # the combined role's share (第七条(二) does not split it between them).

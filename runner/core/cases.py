@@ -6,7 +6,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, select, update
 
-from . import engine, forms, users, versions
+from . import case_data, engine, forms, incidents, users, versions
 from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
@@ -15,7 +15,7 @@ from ..store.models import Case, DecisionRecord, Event, FaultRecord, ProcessVers
 
 
 def _json_clean(data: Any) -> Any:
-    """A private JSON-clean copy (what the case state and the timeline can store)."""
+    """A JSON copy of what the engine holds, for display (what people submit passes case_data.clean instead)."""
     try:
         return orjson.loads(orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS))
     except orjson.JSONEncodeError as err:       # e.g. an integer beyond 64 bits
@@ -40,7 +40,12 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
     with case_step(db, user_name) as step:
         user = users.get(step.conn, user_name)
         version = latest_version(step.conn, process_id)
-        data = _json_clean(data)
+        data = case_data.clean(data, "start data")
+        if version.start_form is not None:
+            forms.validate(version.validators[version.start_form], data)
+        elif data:
+            raise InvalidData(f"'{process_id}' takes no start data (its start event names no form)",
+                              errors=forms.undeclared(data, ()))
         step.start(version, data)
         users.require_any_lane(user, version.starters or (engine.start_lane(step.workflow),),
                                f"starting '{process_id}'")
@@ -75,15 +80,18 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
                            task=task_id, state=task.state)
         users.require_lane(user, task.lane, f"task '{task.name}'")
         version = step.load()
+        submitted = case_data.clean(data if data is not None else {}, "form data")
         if task.form:
-            forms.validate(version.validators[task.form], data)
+            forms.validate(version.validators[task.form], submitted)
+        elif submitted:
+            raise InvalidData(f"task '{task.name}' has no form: it takes no data",
+                              errors=forms.undeclared(submitted, ()))
         step.catch_up()                     # a deadline that fell due fires first
         state = step.task_state(task_id)
         if state != "READY":
             step.commit()
             raise Conflict(f"task '{task.name}' can no longer be completed: it is "
                            f"{(state or 'gone').lower()} (a deadline fired first)", task=task_id)
-        submitted = _json_clean(data or {})
         step.run_task(task_id, submitted)
         step.conn.execute(_CLOSE_TASK, {"b_id": task_id, "b_at": step.now, "b_by": user.name})
         step.close_task(task_id)
@@ -116,11 +124,20 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         case = session.get_one(Case, task.case_id)
         version = versions.load(session.connection(), case.process_version_id)
-        data = engine.task_data(engine.load_workflow(case.state), task_id) if task.state == "ready" else None
+        data = engine.task_data(workflow, task_id) if task.state == "ready" and \
+            (workflow := _readable(case.state)) is not None else None
         view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state}
         view["schema"] = version.forms.get(task.form) if task.form else None
         view["data"] = _json_clean(data) if data is not None else None
         return view
+
+
+def _readable(state: str) -> Any | None:
+    """The saved workflow of a case, for display; None if the engine cannot read it (its incident says why)."""
+    try:
+        return engine.load_workflow(state)
+    except Exception:
+        return None
 
 
 def case_summary(case: CaseRef, mirror: Mirror) -> dict[str, Any]:
@@ -135,7 +152,7 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         if case is None:
             raise NotFound(f"unknown case {case_id}", case=case_id)
         version = versions.load(session.connection(), case.process_version_id)
-        workflow = engine.load_workflow(case.state)
+        workflow = _readable(case.state)
         events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.id))
         timers = session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at, Timer.id))
         tasks = session.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.created_at, Task.id))
@@ -146,7 +163,9 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
             "case": case.id, "process": case.process_id, "version": version.id, "status": case.status,
             "overdue": case.overdue,
             "started_by": case.started_by, "created_at": case.created_at.isoformat(),
-            "updated_at": case.updated_at.isoformat(), "data": _json_clean(engine.case_data(workflow)),
+            "updated_at": case.updated_at.isoformat(),
+            "data": _json_clean(engine.case_data(workflow)) if workflow is not None else None,
+            "incidents": incidents.listed(db, open_only=False, case_id=case_id),
             "tasks": [_task_view(t.id, t.case_id, case.process_id, t) | {"state": t.state, "completed_by": t.completed_by,
                       "completed_at": t.completed_at and t.completed_at.isoformat()} for t in tasks],
             "timers": [{**t.detail, "element": t.element_id, "name": t.name, "due_at": t.due_at.isoformat(),
@@ -161,10 +180,22 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         }
 
 
-def choice_labels(db: Database, case_id: int) -> dict[str, str]:
-    """The Chinese titles of the coded choices in the case's forms (for documents such as the notice)."""
+def decision_notice(db: Database, case_id: int) -> dict[str, Any]:
+    """What a 处理决定书 prints: only what the deciding step submitted (the tasks the diagram marks decisionNotice),
+    the case's windows and the Chinese titles of coded choices. A case without a decision has no notice: nothing
+    a clerk entered earlier may appear as if it were decided."""
+    case = show_case(db, case_id)
     with db.read() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFound(f"unknown case {case_id}", case=case_id)
-        return forms.choice_labels(versions.load(session.connection(), case.process_version_id).forms.values())
+        version = versions.load(session.connection(), session.get_one(Case, case_id).process_version_id)
+    decided = [event for event in case["events"]
+               if event["kind"] == "task_completed" and event["element"] in version.notice_tasks]
+    if not decided:
+        raise NotFound(f"case {case_id} has no decision yet, so it has no decision notice (处理决定书)",
+                       case=case_id)
+    data: dict[str, Any] = {}
+    for event in decided:
+        data.update(event.get("data") or {})
+    return {"case": case, "data": data, "windows": [t for t in case["timers"] if t.get("kind") == "period_end"],
+            "labels": forms.choice_labels(version.forms.values())}
+
+

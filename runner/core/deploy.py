@@ -19,10 +19,9 @@ from jsonschema.exceptions import SchemaError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from . import clock, engine, forms, regulations, xmlsafe
+from . import case_data, clock, engine, forms, regulations, xmlsafe
 from .decisions import DecisionTable, parse_dmn
 from ..errors import DeployError, ScriptError
-from .functions import FUNCTIONS
 from .sandbox import compile_source
 from ..store.db import Database
 from ..store.models import Artifact, ProcessVersion
@@ -111,10 +110,11 @@ def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: di
                 raise DeployError(f"{file}: user task '{task_spec.bpmn_id}' references form '{form}', "
                                   f"which is not in forms/", file=file, element=task_spec.bpmn_id)
             # A case-data key named like a diagram function would hide it from every later script.
-            clash = sorted(set(schemas[form].get("properties", {})) & set(FUNCTIONS))
+            # Case data under such a name would hide a diagram function, a script builtin or a guard.
+            clash = sorted(name for name in forms.declared_fields(schemas[form]) if case_data.reserved(name))
             if clash:
-                raise DeployError(f"{form}: field '{clash[0]}' has the name of a function diagrams call; rename it",
-                                  file=form, field=clash[0])
+                raise DeployError(f"{form}: field '{clash[0]}' has a name reserved for diagram functions, script "
+                                  "builtins and the engine; rename it", file=form, field=clash[0])
             used.add(form)
     return used
 
@@ -154,6 +154,10 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         content_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
         specs = engine.specs_to_dict(spec, subs, {name: contents[("dmn", name)] for name in used_dmn})
         specs["starters"] = starters[process_id]
+        specs["start_form"] = engine.start_form(spec)
+        # The user tasks whose submission is the decision a 处理决定书 prints (property decisionNotice="true").
+        specs["notice_tasks"] = sorted({task_spec.bpmn_id for task_spec in engine.iter_task_specs(spec, subs)
+                                        if engine.property_of(task_spec, "decisionNotice") == "true"})
         specs["regulation"] = regulation.key if regulation else None
         specs["fault_counting"] = regulation.fault_counting if regulation else None
         builds.append(ProcessBuild(process_id, spec.description or process_id, specs, files,

@@ -1,5 +1,7 @@
 """Server-side validation of task submissions against their JSON Schema, with field paths.
 
+A submission may carry only the fields its form declares (a step never writes another step's keys).
+
 Each form is compiled twice: jsonschema-rs decides (a few microseconds per submission, against python-jsonschema's
 tenths of a millisecond) and, when it refuses, python-jsonschema lists every violated field with its title.
 """
@@ -37,22 +39,50 @@ def _title(schema: Mapping[str, Any] | bool, path: list[str | int]) -> str | Non
 class FormValidator:
     check: jsonschema_rs.Validator      # decides
     explain: Draft202012Validator       # names the violated fields when `check` refuses
+    declared: frozenset[str] | None     # the top-level fields a submission may carry (None: any)
 
 
-def compile_schema(schema: dict[str, Any]) -> FormValidator:
+def compile_schema(schema: dict[str, Any], *, closed: bool = True) -> FormValidator:
+    """A validator for a task form (`closed`: only its declared fields) or for a contract other keys may pass."""
     return FormValidator(jsonschema_rs.validator_for(schema, validate_formats=True),
-                         Draft202012Validator(schema, format_checker=_FORMATS))
+                         Draft202012Validator(schema, format_checker=_FORMATS),
+                         frozenset(declared_fields(schema)) if closed else None)
+
+
+def declared_fields(schema: Any) -> set[str]:
+    """The top-level field names a form declares, in its properties or in those of its conditional parts."""
+    if not isinstance(schema, dict):
+        return set()
+    names = set(schema.get("properties", {}))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key, []):
+            names |= declared_fields(part)
+    for key in ("if", "then", "else"):
+        names |= declared_fields(schema.get(key))
+    for part in schema.get("dependentSchemas", {}).values():
+        names |= declared_fields(part)
+    return names
+
+
+def undeclared(data: Mapping[str, Any], declared: Iterable[str]) -> list[FieldError]:
+    """The top-level names of `data` its form does not declare: a step may write only its own fields, whatever
+    the schema says about additional properties."""
+    known = set(declared)
+    return [{"path": name, "message": f"「{name}」不是本表单的字段"} for name in data if name not in known]
 
 
 def validate(validator: FormValidator, data: Any) -> None:
     """Raise InvalidData listing every violated field as {path, title, message}; return None when valid."""
     if not isinstance(data, dict):
         raise InvalidData("submitted data must be a JSON object", errors=[{"path": "", "message": "not an object"}])
-    if validator.check.is_valid(data):
+    errors = undeclared(data, validator.declared) if validator.declared is not None else []
+    if not errors and validator.check.is_valid(data):
         return
-    errors = _explained(validator.explain, data) or [
-        FieldError(path="/".join(map(str, error.instance_path)), message=error.message)
-        for error in validator.check.iter_errors(data)]
+    if not validator.check.is_valid(data):
+        named = {error["path"] for error in errors}
+        errors += [error for error in _explained(validator.explain, data) or [
+            FieldError(path="/".join(map(str, error.instance_path)), message=error.message)
+            for error in validator.check.iter_errors(data)] if error["path"] not in named]
     first = errors[0]
     raise InvalidData(f"invalid field {first['path'] or '(root)'}: {first['message']}", errors=errors)
 

@@ -135,3 +135,7 @@ def evaluate(expression: str, context: Mapping[str, Any],
     code = compile_source(expression, 'eval')
     with script_bounds.bounded():
         return eval(code, scope(functions or {}, context))
+
+
+# The builtins of the script language: case data under one of their names would hide it (runner/core/case_data.py).
+SCRIPT_BUILTINS = frozenset(_GUARDS['__builtins__'])

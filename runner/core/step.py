@@ -9,8 +9,10 @@
 A step owns one write connection. The engine runs inside its scope: the runner's clock, the legal calendar (built
 on first use from the loaded holiday years), the fault registry of the case's regulation and the restricted script
 engine. What the engine did, computed and recorded is written with the case in one transaction (record.sync_case).
-If diagram code fails, the step rolls back and the failure goes on the case timeline in a transaction of its own;
-the user gets the error. Use cases (runner/core/cases.py, timers.py, deadline_changes.py) are short functions over
+If diagram code fails (or runs past its bounds), or the case's state cannot be read, the step rolls back and the
+failure becomes an incident (runner/core/incidents.py: the case timeline and the administrators' list), written in a
+transaction of its own; the user gets a clear error, and a timer that failed leaves the sweep. Other cases never
+notice. Use cases (runner/core/cases.py, timers.py, deadline_changes.py) are short functions over
 this module; a new one (send back, reassign, retry, migrate) belongs next to them, written the same way.
 """
 from __future__ import annotations
@@ -21,9 +23,9 @@ from typing import Any, Iterator
 
 from sqlalchemy import Connection, insert
 
-from . import clock, deadlines, engine, faults, versions
+from . import clock, deadlines, engine, faults, incidents, versions
 from .calendar import WorkCalendar, work_calendar
-from ..errors import NotFound, ScriptError, WenzeError
+from ..errors import CaseBroken, NotFound, ScriptError, WenzeError
 from .functions import SCRIPT_ENGINE
 from .live import LIVE
 from .record import ArmedTimer, CaseRef, Mirror, StepOutcome, case_ref, lock_case, read_mirror, sync_case
@@ -78,7 +80,11 @@ class CaseStep:
             self.workflow, self.before = live
         else:
             state, self.before = read_mirror(self.conn, case.id)
-            self.workflow = engine.load_workflow(state, SCRIPT_ENGINE)
+            try:
+                self.workflow = engine.load_workflow(state, SCRIPT_ENGINE)
+            except Exception as err:        # a state document the engine cannot read: this case only
+                raise CaseBroken(f"case {case.id} cannot be loaded ({type(err).__name__}: {err}); an incident is "
+                                 "open for administrators", case=case.id, incident="load") from err
         return self.version
 
     def start(self, version: versions.Version, data: dict[str, Any]) -> None:
@@ -107,6 +113,11 @@ class CaseStep:
                 faults.using(self.conn, case_id, version) as recorded:
             try:
                 yield
+            except WenzeError:
+                raise
+            except Exception as err:        # a failure inside the engine that is not the diagram's code
+                raise CaseBroken(f"case {case_id} could not be advanced ({type(err).__name__}: {err}); an incident "
+                                 "is open for administrators", case=case_id, incident="engine") from err
             finally:
                 self._outcome.computed.update(computed)
                 self._outcome.faults.extend(recorded)
@@ -179,24 +190,16 @@ class CaseStep:
 
 
 @contextmanager
-def case_step(db: Database, actor: str | None = None) -> Iterator[CaseStep]:
-    """Run one use case on one case in one transaction (see the module docstring)."""
+def case_step(db: Database, actor: str | None = None, timer_id: int | None = None) -> Iterator[CaseStep]:
+    """Run one use case on one case in one transaction (see the module docstring). `timer_id`: the timer this step
+    fires, parked if the step fails."""
     with db.connect_write() as conn:
         step = CaseStep(db, conn, actor)
         try:
             yield step
-        except ScriptError as err:
+        except (ScriptError, CaseBroken) as err:
             conn.rollback()
-            if step.case is not None and step.workflow is not None and not step.created:
-                record_error(db, step.case.id, err, actor)     # a case created by this step is gone with it
+            if step.case is not None and not step.created:      # a case created by this step is gone with it
+                kind = err.details.get("incident", "script")
+                incidents.record(db, step.case.id, kind if isinstance(kind, str) else "script", err, actor, timer_id)
             raise
-
-
-def record_error(db: Database, case_id: int, error: WenzeError, actor: str | None) -> None:
-    """Put a failed step on the timeline in its own transaction; the step itself was rolled back."""
-    with db.connect_write() as conn:
-        timeline = Timeline(clock.now())
-        element = error.details.get("element")
-        timeline.add("error", element if isinstance(element, str) else None, actor=actor, message=error.message)
-        timeline.write(conn, case_id)
-        conn.commit()

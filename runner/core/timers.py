@@ -8,6 +8,7 @@ re-checks the row inside that lock and commits state, events and the next timers
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 from typing import Any
@@ -15,10 +16,12 @@ from typing import Any
 from sqlalchemy import and_, case as sql_case, func, or_, select, update
 
 from . import clock
-from ..errors import ScriptError
+from ..errors import CaseBroken, ScriptError
 from .step import case_step
 from ..store.db import Database
 from ..store.models import Timer
+
+log = logging.getLogger("wenze.timers")
 
 LEASE = dt.timedelta(seconds=60)
 BATCH = 100
@@ -50,10 +53,10 @@ def claim(db: Database, owner: str, limit: int = BATCH) -> list[int]:
 
 
 def fire(db: Database, timer_id: int, owner: str) -> bool:
-    """Fire one claimed timer; False if it was no longer ours to fire (fired, cancelled, or lease lost) or the
-    case's diagram code failed (the error is on the case's timeline)."""
+    """Fire one claimed timer; False if it was no longer ours to fire (fired, cancelled, or lease lost) or the case
+    failed (an incident: on the case's timeline and the administrators' list; the timer leaves the sweep)."""
     try:
-        with case_step(db) as step:
+        with case_step(db, timer_id=timer_id) as step:
             case_id = step.conn.scalar(select(Timer.case_id).where(Timer.id == timer_id))
             if case_id is None:
                 return False
@@ -70,7 +73,7 @@ def fire(db: Database, timer_id: int, owner: str) -> bool:
                 step.conn.execute(update(Timer).where(Timer.id == timer_id).values(lease_owner=None, lease_until=None))
             step.commit()
             return timer.task_id in step.fired
-    except ScriptError:
+    except (ScriptError, CaseBroken):
         return False
 
 
@@ -80,7 +83,11 @@ def fire_due(db: Database, owner: str | None = None) -> int:
     fired, seen = 0, set[int]()
     while (ids := claim(db, owner)) and not seen.issuperset(ids):
         seen.update(ids)
-        fired += sum(fire(db, timer_id, owner) for timer_id in ids)
+        for timer_id in ids:
+            try:
+                fired += fire(db, timer_id, owner)
+            except Exception:       # never let one timer stop the others; its lease lets the next sweep retry
+                log.exception("firing timer %s failed", timer_id)
     return fired
 
 

@@ -25,6 +25,8 @@ class Version:
     starters: tuple[str, ...]     # lanes that may open a case; empty: the start event's lane
     regulation: str | None        # the registry entry (bpmn/regulations/) the process belongs to
     fault_counting: dict[str, Any] | None     # that entry's counting rule as deployed (runner.core.counting)
+    start_form: str | None        # the form start data is validated against; None: the process takes none
+    notice_tasks: tuple[str, ...]     # user tasks whose submission is the decision its notice prints
 
 
 _CACHE: dict[str, Version] = {}
@@ -46,7 +48,8 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
         validators = {name: compile_schema(schema) for name, schema in row.forms.items()}
         _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
                                            tuple(row.spec.get("starters", ())), row.spec.get("regulation"),
-                                           row.spec.get("fault_counting"))
+                                           row.spec.get("fault_counting"), row.spec.get("start_form"),
+                                           tuple(row.spec.get("notice_tasks", ())))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

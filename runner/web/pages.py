@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 
 from ..core import cases, users
-from ..errors import Forbidden
+from ..errors import Forbidden, NotFound
 from .extensions import database
 
 pages = Blueprint("pages", __name__)
@@ -27,11 +27,13 @@ def login() -> ResponseReturnValue:
 
 @pages.get("/cases/<int:case_id>/notice")
 def notice(case_id: int) -> ResponseReturnValue:
-    """The decision notice, produced from the case's data, decisions and appeal windows; print with the browser."""
+    """The decision notice, printed from what the deciding step submitted and the appeal windows; print with the
+    browser. A case without a decision gets a page saying so."""
     if not session.get("user"):
         return redirect(f"/login?next=/cases/{case_id}/notice")
-    db = database()
-    case = cases.show_case(db, case_id)
-    windows = [t for t in case["timers"] if t.get("kind") == "period_end"]
-    return render_template("notice.html", case=case, data=case["data"], windows=windows,
-                           label=cases.choice_labels(db, case_id))
+    try:
+        notice = cases.decision_notice(database(), case_id)
+    except NotFound:
+        return render_template("notice_missing.html", case_id=case_id), 404
+    return render_template("notice.html", case=notice["case"], data=notice["data"], windows=notice["windows"],
+                           label=notice["labels"])

@@ -74,7 +74,7 @@ def test_invalid_data_names_the_field_and_changes_nothing(mini: Database) -> Non
 
 
 def test_data_json_cannot_hold_is_refused_and_changes_nothing(mini: Database) -> None:
-    with pytest.raises(InvalidData, match="64-bit"):
+    with pytest.raises(InvalidData, match="64 位"):
         cases.start_case(mini, "mini", {"tags": [2 ** 70]}, "zonghe")
     assert _counts(mini) == (0, 0, None)
 

@@ -102,7 +102,12 @@ def code_of(task_spec: Any) -> list[tuple[str, Literal["exec", "eval"]]]:
     return code
 
 
+def property_of(task_spec: Any, name: str) -> str | None:
+    """A spiffworkflow:property of an element (SpiffArena's extension properties), if it has it."""
+    value = (getattr(task_spec, "extensions", None) or {}).get("properties", {}).get(name)
+    return str(value) if value else None
+
+
 def form_of(task_spec: Any) -> str | None:
-    """The JSON Schema file a user task names (SpiffArena's formJsonSchemaFilename property)."""
-    form = (getattr(task_spec, "extensions", None) or {}).get("properties", {}).get("formJsonSchemaFilename")
-    return str(form) if form else None
+    """The JSON Schema file a user or start event names (SpiffArena's formJsonSchemaFilename property)."""
+    return property_of(task_spec, "formJsonSchemaFilename")

@@ -231,6 +231,12 @@ def start_lane(workflow: BpmnWorkflow) -> str | None:
     return outputs[0].lane if outputs else None
 
 
+def start_form(spec: Any) -> str | None:
+    """The form of the process's start event (its start data), if it names one."""
+    outputs = spec.start.outputs
+    return form_of(outputs[0]) if outputs else None
+
+
 def is_completed(workflow: BpmnWorkflow) -> bool:
     return bool(workflow.is_completed())
 
