@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from . import clock, deadlines, engine
 from .calendar import WorkCalendar, compute_deadline, parse_holiday_year, reminder_at, work_calendar
-from ..errors import Conflict, InvalidData, NotFound
+from ..errors import Conflict, Forbidden, InvalidData, NotFound
 from .step import case_step
 from .users import get as get_user, require_lane
 from ..store.db import Database
@@ -86,7 +86,19 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         if target.detail.get("kind") != "deadline" or not target.detail.get("soft"):
             raise Conflict(f"deadline '{target.name}' is fixed by the regulation and cannot be extended",
                            element=element_id)
-        require_lane(user, engine.lane_of_timer(step.workflow, target_id), f"extending '{target.name}'")
+        supervisor, cap = target.detail.get("extension_by"), target.detail.get("extension_cap")
+        if not supervisor:
+            raise Conflict(f"deadline '{target.name}' names no body that may extend it", element=element_id)
+        bound = engine.lane_of_timer(step.workflow, target_id)
+        # The body a deadline binds never extends it itself, even if the same person also sits in the supervisor.
+        if bound is not None and bound in user.roles:
+            raise Forbidden(f"'{target.name}' binds {bound}, which cannot extend its own deadline; {supervisor} may",
+                            user=user.name)
+        require_lane(user, supervisor, f"extending '{target.name}'")
+        already = int(target.detail.get("extended_by", 0))
+        if cap is not None and already + extra > cap:
+            raise InvalidData(f"'{target.name}' may be extended by at most {cap} in all; {already} already granted",
+                              field="extra")
         calendar = work_calendar(year_tables(step.conn))
         same = (target.detail["start"], target.detail["period"], target.detail["unit"])
         for task_id, timer in list(armed.items()):

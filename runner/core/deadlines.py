@@ -1,6 +1,8 @@
 """The calendar functions diagrams call in timer expressions, and a record of what each call computed.
 
-    deadline(filed_on, 30, "calendar_days", soft=True)   an obligation: when it passes the case is overdue
+    deadline(filed_on, 30, "calendar_days", soft=True, extension_by="局党组", extension_cap=30)
+                                                         an obligation: when it passes the case is overdue;
+                                                         a soft one its supervisor may extend, within the cap
     reminder(received_on, 5, "calendar_days", before=1)  fires `before` working days ahead of that deadline
     period_end(delivered_on, 30, "calendar_days")        a window (申诉期) closing: not an obligation
 
@@ -63,9 +65,14 @@ def _compute(start: Any, period: int, unit: str) -> tuple[WorkCalendar, dict[str
     return scope.calendar, scope.computed, compute_deadline(start, period, unit, scope.calendar)
 
 
-def deadline(start: Any, period: int, unit: str = "calendar_days", soft: bool = False) -> str:
+def deadline(start: Any, period: int, unit: str = "calendar_days", soft: bool = False,
+             extension_by: str | None = None, extension_cap: int | None = None) -> str:
+    """An obligation. A soft one may be extended by the lane `extension_by` (never the lane it binds), by at most
+    `extension_cap` units in all; a soft deadline naming neither cannot be extended."""
     _calendar, computed, due = _compute(start, period, unit)
     computed[key(due.due_at)] = {"kind": "deadline", "soft": bool(soft), **describe(due)}
+    if soft and extension_by:
+        computed[key(due.due_at)] |= {"extension_by": str(extension_by), "extension_cap": extension_cap}
     return due.due_at.isoformat()
 
 

@@ -508,10 +508,13 @@ def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day
         "deadline", True, "2026-09-07", "2026-10-08", "2026-10-07")
     assert shown.timer("timer_investigation_reminder", "armed")["due_at"] == utc(at("2026-09-30"))
 
-    with pytest.raises(Forbidden):                         # the responsible body (调查组) asks for the extension
+    with pytest.raises(Forbidden, match="cannot extend its own deadline"):   # the body it binds
+        case.extend("timer_investigation", 10, "需调取外地证据。", "diaocha")
+    with pytest.raises(Forbidden):                         # nor can an unrelated body
         case.extend("timer_investigation", 10, "需调取外地证据。", "zonghe")
-    extended = case.extend("timer_investigation", 10,
-                           "需调取外地证据，经局党组同意延长 10 日。", "diaocha")
+    with pytest.raises(InvalidData, match="at most 30"):   # the modelled cap: 30 days in all
+        case.extend("timer_investigation", 31, "需调取外地证据。", "dangzu")
+    extended = case.extend("timer_investigation", 10, "需调取外地证据，局党组批准延长 10 日。", "dangzu")
     assert extended["last_day"] == "2026-10-19"
 
     shown = case.show()
@@ -523,8 +526,8 @@ def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day
     assert (reminder["last_day"], reminder["due_at"]) == ("2026-10-19", utc(at("2026-10-16")))
     [record] = shown.events("deadline_extended")
     assert (record["element"], record["actor"], record["extra"], record["unit"], record["last_day"]) == (
-        "timer_investigation", "diaocha", 10, "calendar_days", "2026-10-19")
-    assert record["reason"] == "需调取外地证据，经局党组同意延长 10 日。"
+        "timer_investigation", "dangzu", 10, "calendar_days", "2026-10-19")
+    assert record["reason"] == "需调取外地证据，局党组批准延长 10 日。"
 
     # the original dates pass quietly; the moved reminder and deadline fire on the new dates
     assert procedure.after_last_day("2026-10-08") == 0
