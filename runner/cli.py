@@ -14,7 +14,7 @@ from typing import Any, NoReturn, cast
 import click
 
 from . import settings as configuration
-from .core import cases, counting, deadline_changes, deploy as deploying, regulations, timers, users
+from .core import cases, counting, deadline_changes, deploy as deploying, incidents, regulations, timers, users
 from .core.blame import blame
 from .core.calendar import UNITS, WorkCalendar, compute_deadline, work_calendar
 from .core.decisions import evaluate, parse_dmn
@@ -315,6 +315,23 @@ def calendar_load(file: Any, user: str | None) -> None:
 def extend(case_id: int, element_id: str, extra: int, reason: str, user: str) -> None:
     """Extend a soft deadline (the timer ELEMENT_ID of CASE_ID)."""
     _emit(deadline_changes.extend_deadline(_db(), case_id, element_id, extra, reason, user))
+
+
+@main.group("incidents", invoke_without_command=True)
+@click.option("--all", "everything", is_flag=True, help="resolved ones too")
+@click.pass_context
+def incidents_group(ctx: click.Context, everything: bool) -> None:
+    """Cases that could not be loaded, advanced or fired (open ones, newest first)."""
+    if ctx.invoked_subcommand is None:
+        _emit(incidents.listed(_db(), open_only=not everything))
+
+
+@incidents_group.command("resolve")
+@click.argument("incident_id", type=int)
+@click.option("--user", required=True, help="the administrator who fixed the cause")
+def incidents_resolve(incident_id: int, user: str) -> None:
+    """Close an incident and re-arm the timers its case parked."""
+    _emit(incidents.resolve(_db(), incident_id, user))
 
 
 @main.command("fire-timers")

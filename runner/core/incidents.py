@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from . import clock
+from . import clock, users
 from ..errors import NotFound, WenzeError
 from .timeline import Timeline
 from ..store.db import Database
@@ -75,6 +75,7 @@ def view(incident: Incident, process_id: str) -> dict[str, Any]:
 def resolve(db: Database, incident_id: int, user_name: str) -> dict[str, Any]:
     """Close an incident (an administrator fixed its cause) and re-arm the timers its case parked, to fire again."""
     with db.write() as session:
+        users.require_admin(users.get(session.connection(), user_name), "resolve an incident")
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFound(f"unknown incident {incident_id}", incident=incident_id)

@@ -49,6 +49,11 @@ def get(conn: Connection, name: str) -> Principal:
     return principal(name, conn.execute(_GET, {"user": name}).scalar())
 
 
+def require_admin(user: Principal | User, what: str) -> None:
+    if ADMIN not in user.roles:
+        raise Forbidden(f"only an administrator may {what}; '{user.name}' is not one", user=user.name, role=ADMIN)
+
+
 def require_lane(user: Principal | User, lane: str | None, what: str) -> None:
     """Only a member of the lane's body (or an administrator) may act on a task of that lane."""
     require_any_lane(user, (lane,), what)
