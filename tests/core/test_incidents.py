@@ -117,3 +117,20 @@ def test_resolving_re_arms_the_parked_timer(db: Database, clock, runaway_root: P
     incidents.resolve(db, incident["id"], "admin")
     with db.read() as session:
         assert [t.state for t in session.query(Timer).filter(Timer.case_id == case_id)] == ["armed"]
+
+
+@pytest.mark.parametrize("expression", ['"not a date"', "42", "None"])
+def test_a_timer_expression_that_gives_no_date_is_a_script_error_on_the_case(
+        db: Database, clock, tmp_path: Path, expression: str) -> None:
+    root = tmp_path / "procedures"
+    shutil.copytree(MINI, root)
+    diagram = root / "bpmn" / "mini.bpmn"
+    diagram.write_text(diagram.read_text(encoding="utf-8").replace(
+        'period_end(received_on, 5, "calendar_days")', expression.replace('"', "&quot;")), encoding="utf-8")
+    seed(db, root)
+    started = cases.start_case(db, "mini", {}, "zonghe")
+    with pytest.raises(ScriptError, match="not an ISO 8601 date") as refused:
+        cases.complete_task(db, started["ready_tasks"][0]["id"], INTAKE | {"tags": []}, "zonghe")
+    assert refused.value.details["element"] == "decide_due"
+    assert [(i["kind"], i["element"]) for i in incidents.listed(db)] == [("script", "decide_due")]
+    assert [t["element"] for t in cases.list_tasks(db)] == ["intake"]          # the step was rolled back

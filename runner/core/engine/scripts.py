@@ -8,7 +8,10 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from RestrictedPython.Guards import safe_globals
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition,
+                                                              DurationTimerEventDefinition, TimerEventDefinition)
 
 from .. import sandbox, script_bounds
 
@@ -42,9 +45,37 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return True
 
 
+class _ScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's script engine, checking what a timer expression gives before SpiffWorkflow parses it: a
+    value that is not a time is the diagram's error, reported on the timer's element (SpiffWorkflow would fail
+    later, outside any task, with a bare ValueError)."""
+
+    def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        value = super().evaluate(task, expression, external_context)
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition) and expression == definition.expression:
+            _check_timer_value(task, definition, value)
+        return value
+
+
+def _check_timer_value(task: Any, definition: TimerEventDefinition, value: Any) -> None:
+    try:
+        if not isinstance(value, str):
+            raise TypeError(type(value).__name__)
+        if isinstance(definition, CycleTimerEventDefinition):
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+        elif isinstance(definition, DurationTimerEventDefinition):
+            TimerEventDefinition.parse_iso_duration(value)
+        else:
+            TimerEventDefinition.parse_time_or_duration(value)
+    except Exception:
+        raise WorkflowTaskException(f"the timer expression '{definition.expression}' gave {value!r}, which is not an "
+                                    "ISO 8601 date, time or duration", task=task) from None
+
+
 def restricted_engine(functions: Mapping[str, Callable[..., Any]]) -> PythonScriptEngine:
     """A script engine whose code sees `functions` (the diagram functions) and nothing unrestricted."""
-    return PythonScriptEngine(environment=RestrictedEnvironment(functions))
+    return _ScriptEngine(environment=RestrictedEnvironment(functions))
 
 
 # For workflows loaded only to be read: no functions, still restricted.
