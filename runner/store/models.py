@@ -92,12 +92,24 @@ class Task(Base):
         return self.created_at
 
 
-class Event(Base):
+class _OfCase:
+    """A row that belongs to one case, found by it (timeline events, timers, decision records, incidents)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+
+
+class _OfEngineTask(_OfCase):
+    """A row about one engine task of a case: its SpiffWorkflow task id and diagram element."""
+
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+
+
+class Event(_OfCase, Base):
     """The append-only case timeline."""
 
     __tablename__ = "event"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
     at: Mapped[dt.datetime]
     kind: Mapped[str] = mapped_column(String(40))
     element_id: Mapped[str | None] = mapped_column(String(200))
@@ -106,17 +118,13 @@ class Event(Base):
     data: Mapped[dict[str, Any]]
 
 
-class Timer(Base):
+class Timer(_OfEngineTask, Base):
     """An armed engine timer; the scheduler claims due rows with a lease so each fires once."""
 
     __tablename__ = "timer"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
-    task_id: Mapped[str] = mapped_column(String(36))
-    element_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[dt.datetime]
-    state: Mapped[str] = mapped_column(String(20))                  # armed | fired | cancelled
+    state: Mapped[str] = mapped_column(String(20))                  # armed | fired | cancelled | incident
     lease_owner: Mapped[str | None] = mapped_column(String(100))
     lease_until: Mapped[dt.datetime | None]
     fired_at: Mapped[dt.datetime | None]
@@ -136,14 +144,10 @@ class HolidayTable(Base):
     loaded_at: Mapped[dt.datetime]
 
 
-class DecisionRecord(Base):
+class DecisionRecord(_OfEngineTask, Base):
     """One evaluation of a decision table in a case: what went in, which rules matched, what came out."""
 
     __tablename__ = "decision_record"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
-    task_id: Mapped[str] = mapped_column(String(36))
-    element_id: Mapped[str] = mapped_column(String(200))
     decision_id: Mapped[str] = mapped_column(String(200))
     table_hash: Mapped[str] = mapped_column(String(64))
     inputs: Mapped[dict[str, Any]]
@@ -169,14 +173,12 @@ class FaultRecord(Base):
     __table_args__ = (Index("ix_fault_person", "regulation", "person", "confirmed_on"),)
 
 
-class Incident(Base):
+class Incident(_OfCase, Base):
     """A case that could not be loaded, advanced or fired: what failed, where, how often; open until resolved.
 
     One open incident per case, element and kind: a failure that repeats counts up instead of adding rows."""
 
     __tablename__ = "incident"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))          # script | load | timer
     element_id: Mapped[str | None] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
