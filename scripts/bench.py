@@ -6,6 +6,8 @@
    (SpiffArena measured 113 ms median; Wenze aims at ≤ 11 ms).
 3. Sweep cost: firing 100 due timers among 1,000 and among 100,000 waiting cases (target ratio ≤ 1.5).
 4. Timer lateness with the real scheduler: fired-at minus due-at (target p99 < 1 s; SpiffArena: 66 s).
+5. Load with trouble: Wenshui completions over HTTP from several clients while one client keeps triggering a
+   runaway timer expression and another keeps acting on a broken case: no 5xx, p95 of the normal completions.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import argparse
 import datetime as dt
 import http.client
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -24,12 +27,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select, update  # noqa: E402
 from SpiffWorkflow import TaskState  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment  # noqa: E402
 
-from runner.core import cases, clock, deadlines, engine, regulations, timers, users, xmlsafe  # noqa: E402
+from runner.core import (cases, clock, deadlines, engine, incidents, live, regulations, timers, users,  # noqa: E402
+                         xmlsafe)
 from runner.core.blame import tables_from_sources  # noqa: E402
 from runner.core.deploy import build, deploy, deployed_regulations, read_sources  # noqa: E402
 from runner.store.db import Database  # noqa: E402
@@ -77,10 +81,10 @@ def sample(schema: dict[str, Any], key: str = "") -> Any:
     return "示例"
 
 
-def fresh_db(url: str | None, folder: Path) -> Database:
+def fresh_db(url: str | None, folder: Path, root: Path = ROOT) -> Database:
     db = Database(url or f"sqlite:///{folder / 'bench.sqlite3'}")
     upgrade(db)
-    deploy(db, read_sources(ROOT))
+    deploy(db, read_sources(root))
     with db.write() as session:
         users.seed_demo(session, regulations.demo_accounts(deployed_regulations(session)))
         session.commit()
@@ -154,41 +158,146 @@ def throughput(n: int, url: str | None, folder: Path) -> None:
     db.dispose()
 
 
-def http_latency(n: int, url: str | None, folder: Path) -> None:
+class HttpClient:
+    """One keep-alive connection signed in as a demo user (session cookie and its CSRF token)."""
+
+    def __init__(self, port: int, user: str) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port)
+        self.cookie, self.token = "", ""
+        status, body = self.call("POST", "/api/login", {"user": user, "password": users.DEMO_PASSWORD})
+        if status != 200:
+            raise RuntimeError(f"sign-in failed: {body}")
+        self.token = body.get("csrf_token", "")
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        self.conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                          headers={"Content-Type": "application/json", "Cookie": self.cookie,
+                                   "X-CSRFToken": self.token})
+        response = self.conn.getresponse()
+        data = json.loads(response.read() or b"null")
+        self.cookie = (response.getheader("Set-Cookie") or self.cookie).split(";")[0]
+        return response.status, data
+
+    def ok(self, method: str, path: str, body: Any = None) -> Any:
+        status, data = self.call(method, path, body)
+        if status >= 400:
+            raise RuntimeError(f"{method} {path}: {status} {data}")
+        return data
+
+
+def serve(db: Database, threads: int = 4) -> Any:
     import waitress.server
 
     from runner.web.app import create_app
+    server = waitress.server.create_server(create_app(db), host="127.0.0.1", port=0, threads=threads)
+    threading.Thread(target=server.run, daemon=True).start()
+    return server
+
+
+def wenshui_case(client: HttpClient, forms: dict[str, Any], timings: list[float]) -> None:
+    """One Wenshui case start to end over HTTP; the time of each completion goes to `timings`."""
+    case_id = client.ok("POST", "/api/cases", {"process": PROCESS, "data": {}})["case"]
+    while ready := [t for t in client.ok("GET", "/api/tasks") if t["case"] == case_id]:
+        body = {"data": sample(forms[ready[0]["form"]]) if ready[0]["form"] else {}}
+        t0 = time.perf_counter()
+        client.ok("POST", f"/api/tasks/{ready[0]['id']}/complete", body)
+        timings.append(1000 * (time.perf_counter() - t0))
+
+
+def http_latency(n: int, url: str | None, folder: Path) -> None:
     db = fresh_db(url, folder)
     forms = next(b.forms for b in build(read_sources(ROOT)) if b.process_id == PROCESS)
-    server = waitress.server.create_server(create_app(db), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    conn = http.client.HTTPConnection("127.0.0.1", server.effective_port)
-
-    def call(method: str, path: str, body: Any = None, cookie: str = "") -> tuple[Any, str]:
-        conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                     headers={"Content-Type": "application/json", "Cookie": cookie})
-        response = conn.getresponse()
-        data = json.loads(response.read())
-        if response.status >= 400:
-            raise RuntimeError(f"{method} {path}: {data}")
-        return data, (response.getheader("Set-Cookie") or cookie).split(";")[0]
-
-    _, cookie = call("POST", "/api/login", {"user": "admin", "password": users.DEMO_PASSWORD})
-    timings = []
+    server = serve(db)
+    client = HttpClient(server.effective_port, "admin")
+    timings: list[float] = []
     while len(timings) < n:
-        case_id = call("POST", "/api/cases", {"process": PROCESS, "data": {}}, cookie)[0]["case"]
-        while True:
-            ready = [t for t in call("GET", "/api/tasks", cookie=cookie)[0] if t["case"] == case_id]
-            if not ready:
-                break
-            body = {"data": sample(forms[ready[0]["form"]]) if ready[0]["form"] else {}}
-            t0 = time.perf_counter()
-            call("POST", f"/api/tasks/{ready[0]['id']}/complete", body, cookie)
-            timings.append(1000 * (time.perf_counter() - t0))
+        wenshui_case(client, forms, timings)
     timings.sort()
     print(f"[2] complete a user task over HTTP ({len(timings)} completions, {db.engine.dialect.name})")
     print(f"    median {statistics.median(timings):6.2f} ms   p95 {timings[int(0.95 * len(timings))]:6.2f} ms"
           f"   (SpiffArena 113 ms; target ≤ 11 ms)")
+    db.dispose()
+
+
+RUNAWAY = "死循环"
+RETRY = 1.0       # seconds between two attempts of the people stuck on the runaway and on the broken case
+
+
+def load_with_trouble(n: int, url: str | None, folder: Path) -> None:
+    """Several clients work Wenshui cases while a runaway timer expression and a broken case are exercised."""
+    root = folder / "procedures"
+    for part in ("bpmn", "dmn", "forms"):
+        shutil.copytree(ROOT / part, root / part)
+    diagram = root / "bpmn" / "wenshui_fault_review.bpmn"
+    normal = 'deadline(received_on, 5, "calendar_days")'
+    source = diagram.read_text(encoding="utf-8")
+    assert normal in source
+    # The 5-day review deadline runs away (a comprehension of 10^10 items) for intakes summarised RUNAWAY.
+    runaway = (f'{normal} if case_summary != "{RUNAWAY}" else '
+               "[x for x in range(100000) for y in range(100000)]").replace('"', "&quot;")
+    diagram.write_text(source.replace(normal.replace('"', "&quot;"), runaway, 1).replace(normal, runaway, 1),
+                       encoding="utf-8")
+    db = fresh_db(url, folder, root)
+    forms = next(b.forms for b in build(read_sources(root)) if b.process_id == PROCESS)
+    broken = cases.start_case(db, PROCESS, {}, "admin")
+    with db.write() as session:        # a state document the engine cannot read
+        session.execute(update(Case).where(Case.id == broken["case"]).values(state='{"spec_ref": "gone"}'))
+        session.commit()
+    live.LIVE.clear()
+    server = serve(db, threads=6)
+    statuses: dict[int, int] = {}
+    timings: list[float] = []
+    done = threading.Event()
+    lock = threading.Lock()
+
+    def count(status: int) -> None:
+        with lock:
+            statuses[status] = statuses.get(status, 0) + 1
+
+    def trouble(act: Any) -> None:
+        """A person who keeps trying, every RETRY seconds."""
+        client = HttpClient(server.effective_port, "admin")
+        while not done.wait(RETRY):
+            for status in act(client):
+                count(status)
+
+    stuck = cases.start_case(db, PROCESS, {}, "admin")["ready_tasks"][0]
+
+    def run_away(client: HttpClient) -> list[int]:
+        data = sample(forms[stuck["form"]]) | {"case_summary": RUNAWAY}
+        return [client.call("POST", f"/api/tasks/{stuck['id']}/complete", {"data": data})[0]]
+
+    def act_on_broken(client: HttpClient) -> list[int]:
+        task = broken["ready_tasks"][0]
+        return [client.call("GET", f"/api/cases/{broken['case']}")[0],
+                client.call("POST", f"/api/tasks/{task['id']}/complete", {"data": sample(forms[task["form"]])})[0]]
+
+    def normal_work() -> None:
+        client = HttpClient(server.effective_port, "admin")
+        mine: list[float] = []
+        while len(mine) < n // 3:
+            wenshui_case(client, forms, mine)
+        with lock:
+            timings.extend(mine)
+            statuses[200] = statuses.get(200, 0) + len(mine)
+
+    troublemakers = [threading.Thread(target=trouble, args=(act,)) for act in (run_away, act_on_broken)]
+    workers = [threading.Thread(target=normal_work) for _ in range(3)]
+    for thread in troublemakers + workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    done.set()
+    for thread in troublemakers:
+        thread.join()
+    timings.sort()
+    server_errors = sum(number for status, number in statuses.items() if status >= 500)
+    print(f"[5] load: 3 clients complete Wenshui tasks while one person retries a task whose timer expression runs "
+          f"away\n    (stopped at the 1 s limit) and another acts on a broken case, each every {RETRY:g} s "
+          f"({len(timings)} normal completions, {db.engine.dialect.name})")
+    print(f"    answers by status: {dict(sorted(statuses.items()))}   5xx: {server_errors} (target 0)")
+    print(f"    normal completions: median {statistics.median(timings):6.2f} ms   "
+          f"p95 {timings[int(0.95 * len(timings))]:6.2f} ms;   open incidents: {len(incidents.listed(db))}")
     db.dispose()
 
 
@@ -272,7 +381,8 @@ def main() -> None:
     parser.add_argument("--http", type=int, default=300, help="HTTP completions to time (default 300)")
     parser.add_argument("--timers", type=int, default=20, help="timers for lateness (default 20)")
     parser.add_argument("--database-url", help="PostgreSQL URL to bench against instead of SQLite")
-    parser.add_argument("--only", choices=["throughput", "http", "sweep", "lateness"])
+    parser.add_argument("--load", type=int, default=150, help="normal completions under load (default 150)")
+    parser.add_argument("--only", choices=["throughput", "http", "sweep", "lateness", "load"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -280,7 +390,8 @@ def main() -> None:
         steps = {"throughput": lambda sub: throughput(args.cases, args.database_url, sub),
                  "http": lambda sub: http_latency(args.http, args.database_url, sub),
                  "sweep": lambda sub: sweep_cost(args.database_url, sub),
-                 "lateness": lambda sub: lateness(args.timers, args.database_url, sub)}
+                 "lateness": lambda sub: lateness(args.timers, args.database_url, sub),
+                 "load": lambda sub: load_with_trouble(args.load, args.database_url, sub)}
         for name, step in steps.items():
             if args.only in (None, name):
                 (folder / name).mkdir()
