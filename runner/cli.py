@@ -14,7 +14,7 @@ from typing import Any, NoReturn, cast
 import click
 
 from . import settings as configuration
-from .core import cases, counting, deadline_changes, deploy as deploying, incidents, regulations, timers, users
+from .core import cases, deadline_changes, deploy as deploying, incidents, regulations, timers, users
 from .core.blame import blame
 from .core.calendar import UNITS, WorkCalendar, compute_deadline, work_calendar
 from .core.decisions import evaluate, parse_dmn
@@ -143,7 +143,7 @@ class _JsonErrors(click.Group):
 def main(ctx: click.Context) -> None:
     """Wenze 问责: run accountability procedures from bpmn/ dmn/ forms/ and the regulation registry."""
     settings = configuration.load()
-    counting.install(settings.fault_counting)
+    settings.install()
     ctx.obj = _Runner(settings)
     ctx.call_on_close(ctx.obj.close)
 

@@ -7,6 +7,7 @@ what it allows.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
-from .core import counting
+from .core import counting, script_bounds
 from .errors import InvalidSetting
 from .store.db import masked
 
@@ -41,6 +42,9 @@ class Settings(BaseSettings):
                                           "override, window (lifetime, calendar_year, one_year), same_type, "
                                           "count_current_case (true/false)")
     debug: bool = Field(False, description="true/false, 1/0 or yes/no (log internal errors' tracebacks)")
+    script_seconds: float = Field(1.0, gt=0, le=60, description="seconds, more than 0 and at most 60 (how long one "
+                                                                 "script, condition, timer expression or decision "
+                                                                 "cell may run)")
 
     @field_validator("database_url")
     @classmethod
@@ -69,6 +73,11 @@ class Settings(BaseSettings):
             return json.loads(value)
         except json.JSONDecodeError as err:
             raise ValueError(f"not valid JSON: {err.msg} (column {err.colno})") from None
+
+    def install(self) -> None:
+        """Hand the core what it reads from the settings (a shell calls this once, after loading them)."""
+        counting.install(self.fault_counting)
+        script_bounds.install(replace(script_bounds.limits(), seconds=self.script_seconds))
 
     @property
     def database(self) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from runner import settings as configuration
-from runner.core import counting
+from runner.core import counting, script_bounds
 from runner.errors import InvalidSetting
 from tests.conftest import ROOT
 
@@ -43,7 +43,7 @@ def test_wenze_home_moves_the_default_database_and_a_url_replaces_it(environment
     assert shown["WENZE_DATABASE_URL"] == "postgresql://wenze:***@db.example/wenze"
     assert "s3cret" not in repr(shown) and set(shown) == {
         "WENZE_DATABASE_URL", "WENZE_HOME", "WENZE_SECRET_KEY", "WENZE_USER", "WENZE_PORT", "WENZE_FAULT_COUNTING",
-        "WENZE_DEBUG"}
+        "WENZE_DEBUG", "WENZE_SCRIPT_SECONDS"}
 
 
 def test_the_secret_key_is_never_shown(environment) -> None:
@@ -66,6 +66,8 @@ def test_the_secret_key_is_never_shown(environment) -> None:
     ("WENZE_DATABASE_URL", "mysql://root@localhost/wenze", "unsupported database 'mysql'"),
     ("WENZE_DATABASE_URL", "wenze.sqlite3", "not a database URL"),
     ("WENZE_DEBUG", "maybe", "valid boolean"),
+    ("WENZE_SCRIPT_SECONDS", "0", "greater than 0"),
+    ("WENZE_SCRIPT_SECONDS", "forever", "valid number"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(environment, variable: str, value: str, says: str) -> None:
     environment.setenv(variable, value)
@@ -95,3 +97,13 @@ def test_no_module_but_the_settings_reads_the_environment() -> None:
     readers = [str(path.relative_to(ROOT)) for path in RUNNER.rglob("*.py")
                if re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8"))]
     assert readers == []
+
+
+def test_the_script_time_limit_is_installed_for_the_core(environment) -> None:
+    environment.setenv("WENZE_SCRIPT_SECONDS", "2.5")
+    previous = script_bounds.limits()
+    try:
+        configuration.load().install()
+        assert script_bounds.limits().seconds == 2.5
+    finally:
+        script_bounds.install(previous)

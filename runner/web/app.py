@@ -8,7 +8,6 @@ from flask import Flask, jsonify, redirect
 from sqlalchemy import text
 
 from .. import settings as configuration
-from ..core import counting
 from ..errors import WenzeError
 from ..settings import Settings
 from ..store.db import Database
@@ -19,9 +18,10 @@ from .pages import pages
 
 def create_app(db: Database | None = None, scheduler: Any = None, settings: Settings | None = None) -> Flask:
     """The app over `db` (default: the configured database). `settings` default to the environment's, read here
-    once; their fault-counting overrides are installed for the process."""
+    once; what the core reads of them (fault-counting overrides, the script time limit) is installed for the
+    process."""
     settings = settings or configuration.load()
-    counting.install(settings.fault_counting)
+    settings.install()
     app = Flask(__name__)
     app.config["SECRET_KEY"] = (settings.secret_key.get_secret_value() if settings.secret_key
                                 else secrets.token_hex(32))
