@@ -93,3 +93,36 @@ class NotDeployed(NotFound):
     """Nothing of the kind asked for is deployed yet: `wenze deploy` fixes it."""
 
     code = "not_deployed"
+
+
+class BadRequest(WenzeError):
+    """A request body the web app cannot read at all: not UTF-8, not JSON, or nested too deeply."""
+
+    code = "bad_request"
+    status = 400
+
+
+class TooLarge(WenzeError):
+    """A request body larger than WENZE_MAX_BODY_BYTES; `limit` names the limit in bytes."""
+
+    code = "too_large"
+    status = 413
+
+
+class ForgedRequest(Forbidden):
+    """A cookie-authenticated request that changes state without the session's CSRF token (or, over HTTPS, from
+    another site)."""
+
+    code = "csrf_failed"
+
+
+class TooManyAttempts(WenzeError):
+    """Too many failed sign-ins for one account or from one address; `retry_after` is the number of seconds until
+    the next attempt is heard."""
+
+    code = "too_many_attempts"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, **details: object) -> None:
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after
