@@ -164,16 +164,19 @@ def http_latency(n: int, url: str | None, folder: Path) -> None:
     threading.Thread(target=server.run, daemon=True).start()
     conn = http.client.HTTPConnection("127.0.0.1", server.effective_port)
 
+    csrf = {"X-CSRFToken": ""}      # cookie-authenticated POSTs send the token /api/login answers with
+
     def call(method: str, path: str, body: Any = None, cookie: str = "") -> tuple[Any, str]:
         conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                     headers={"Content-Type": "application/json", "Cookie": cookie})
+                     headers={"Content-Type": "application/json", "Cookie": cookie, **csrf})
         response = conn.getresponse()
         data = json.loads(response.read())
         if response.status >= 400:
             raise RuntimeError(f"{method} {path}: {data}")
         return data, (response.getheader("Set-Cookie") or cookie).split(";")[0]
 
-    _, cookie = call("POST", "/api/login", {"user": "admin", "password": users.DEMO_PASSWORD})
+    signed_in, cookie = call("POST", "/api/login", {"user": "admin", "password": users.DEMO_PASSWORD})
+    csrf["X-CSRFToken"] = signed_in["csrf_token"]
     timings = []
     while len(timings) < n:
         case_id = call("POST", "/api/cases", {"process": PROCESS, "data": {}}, cookie)[0]["case"]
