@@ -17,6 +17,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 from waitress.server import create_server
+from waitress.wasyncore import close_all
 from werkzeug.routing import Rule
 
 from runner.store.models import Base
@@ -161,9 +162,14 @@ def test_an_unexpected_failure_answers_json_without_a_traceback(site: Site, monk
 def served(site: Site) -> Iterator[int]:
     """The site behind waitress (what `wenze serve` runs) on a free loopback port."""
     server = create_server(site.app, host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
+    loop = threading.Thread(target=server.run, daemon=True)
+    loop.start()
     yield server.effective_port
-    server.close()
+    # Closed from the server's own loop (closing its sockets from here races the loop's select): with nothing
+    # left to watch, the loop ends.
+    server.trigger.pull_trigger(lambda: close_all(server._map))
+    loop.join(timeout=10)
+    server.task_dispatcher.shutdown()
 
 
 def test_a_body_streamed_past_the_limit_without_a_length_is_refused(site: Site, served: int) -> None:
