@@ -20,7 +20,8 @@ from lxml import etree
 from runner.core import cases, deadline_changes, timers
 from runner.core.clock import ManualClock
 from runner.errors import Conflict, Forbidden, InvalidData  # noqa: F401 - re-exported for the tests
-from runner.core.users import ADMIN, DEMO_USERS
+from runner.core import regulations
+from runner.core.users import ADMIN, DemoAccount
 from runner.store.db import Database
 from tests.conftest import ROOT, after, at
 
@@ -29,11 +30,18 @@ __all__ = ["Case", "Conflict", "Forbidden", "InvalidData", "Procedure", "Shown",
 _BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
+@functools.cache
+def _demo_accounts() -> list[DemoAccount]:
+    """The demo accounts of the regulation registry in bpmn/regulations/ (what `seed` creates)."""
+    files = sorted((ROOT / "bpmn" / "regulations").glob("*.json"))
+    return regulations.demo_accounts(regulations.load((p.name, p.read_text(encoding="utf-8")) for p in files))
+
+
 def demo_user(lane: str | None) -> str:
-    """The one demo account holding `lane` (runner.core.users.DEMO_USERS); a task without a lane: admin."""
+    """The one demo account holding `lane` in the regulation registry; a task without a lane: admin."""
     if lane is None:
         return ADMIN
-    holders = [name for name, _display, roles in DEMO_USERS if lane in roles]
+    holders = [account.name for account in _demo_accounts() if lane in account.roles]
     if len(holders) != 1:
         raise AssertionError(f"lane {lane!r} needs exactly one demo user, found {holders}")
     return holders[0]
