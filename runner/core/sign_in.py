@@ -39,28 +39,32 @@ def sign_in(db: Database, throttle: Throttle, name: str, password: str, address:
     now = clock.now()
     counted = ((ACCOUNT, name[:_KEY_LENGTH], throttle.per_account),
                (ADDRESS, address[:_KEY_LENGTH], throttle.per_address))
-    with db.read() as session:
-        recent = {scope: _recent(session, scope, key, now - throttle.window) for scope, key, _ in counted}
-        for scope, _key, limit in counted:
-            _refuse_if_over(recent[scope], limit, throttle.window, now)
-        try:
+    try:
+        with db.read() as session:
+            recent = {scope: _recent(session, scope, key, now - throttle.window) for scope, key, _ in counted}
+            for scope, _key, limit in counted:
+                _refuse_if_over(recent[scope], limit, throttle.window, now)
             user = users.authenticate(session, name, password)
-        except Forbidden:
-            user = None
-    with db.write() as session:
-        if user is None:
-            session.execute(insert(LoginFailure), [{"scope": scope, "key": key, "at": now} for scope, key, _ in counted])
-            # Failures older than the window count for nothing: drop them (of every key) as new ones come in.
-            session.execute(delete(LoginFailure).where(LoginFailure.at <= now - throttle.window))
-            session.commit()
-            raise Forbidden("用户名或密码错误", user=name)
-        if recent[ACCOUNT]:
+    except Forbidden:
+        _count_failure(db, counted, now, throttle.window)
+        raise
+    if recent[ACCOUNT]:
+        with db.write() as session:
             # A success clears the account's count (not the address's: one right password among many guesses
             # from an address does not make its other guesses harmless).
             session.execute(delete(LoginFailure).where(LoginFailure.scope == ACCOUNT,
                                                        LoginFailure.key == counted[0][1]))
             session.commit()
     return user
+
+
+def _count_failure(db: Database, counted: tuple[tuple[str, str, int], ...], now: dt.datetime,
+                   window: dt.timedelta) -> None:
+    with db.write() as session:
+        session.execute(insert(LoginFailure), [{"scope": scope, "key": key, "at": now} for scope, key, _ in counted])
+        # Failures older than the window count for nothing: drop them (of every key) as new ones come in.
+        session.execute(delete(LoginFailure).where(LoginFailure.at <= now - window))
+        session.commit()
 
 
 def _recent(session: Session, scope: str, key: str, since: dt.datetime) -> list[dt.datetime]:

@@ -38,6 +38,7 @@ class Principal(NamedTuple):
 # A user's roles as a column of another query (null for an unknown user), with the name bound as "user".
 ROLES = select(User.roles).where(User.name == bindparam("user")).scalar_subquery().label("roles")
 _GET = select(ROLES)
+_SESSION_VERSION = select(User.session_version).where(User.name == bindparam("user"))
 
 
 def principal(name: str, roles: list[Any] | None) -> Principal:
@@ -118,6 +119,3 @@ def session_version(session: Session, name: str) -> int | None:
 def end_sessions(session: Session, name: str) -> None:
     """Invalidate every session issued to the account so far (signing out: a copied cookie stops working)."""
     session.execute(update(User).where(User.name == name).values(session_version=User.session_version + 1))
-
-
-_SESSION_VERSION = select(User.session_version).where(User.name == bindparam("user"))

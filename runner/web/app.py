@@ -17,7 +17,7 @@ from . import failures, requests, security
 from .api import api, login as api_login
 from .diagrams import diagrams
 from .pages import pages
-from .sessions import signed_in
+from .sessions import shown_user
 
 
 def create_app(db: Database | None = None, scheduler: Any = None, settings: Settings | None = None) -> Flask:
@@ -44,7 +44,7 @@ def create_app(db: Database | None = None, scheduler: Any = None, settings: Sett
 
     @app.context_processor
     def _who() -> dict[str, Any]:
-        return {"signed_in": signed_in}
+        return {"shown_user": shown_user}
 
     @app.get("/")
     def home() -> Any:

@@ -52,6 +52,15 @@ def signed_in() -> str | None:
     return name
 
 
+def shown_user() -> str | None:
+    """Who a page's header shows as signed in. HTTP Basic credentials are checked (and counted) only by a view
+    that needs a user: a page that needs none, the sign-in form above all, shows whatever they are."""
+    if uses_basic_auth(request):
+        known: str | None = g.get("wenze_user")
+        return known
+    return signed_in()
+
+
 def current_user() -> str:
     """The request's user; Forbidden if nobody is signed in."""
     name = signed_in()

@@ -74,25 +74,25 @@ def basic(user: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
-class _Inputs(HTMLParser):
-    def __init__(self) -> None:
+class _Tags(HTMLParser):
+    def __init__(self, name: str) -> None:
         super().__init__()
-        self.inputs: list[dict[str, str | None]] = []
+        self.name, self.found = name, []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "input":
-            self.inputs.append(dict(attrs))
+        if tag == self.name:
+            self.found.append(dict(attrs))
 
 
-def form_inputs(html: str) -> list[dict[str, str | None]]:
-    """The <input> elements of a page, each as its attributes."""
-    parser = _Inputs()
+def tags(html: str, name: str) -> list[dict[str, str | None]]:
+    """The page's elements `name` (<input>, <script> …), each as its attributes."""
+    parser = _Tags(name)
     parser.feed(html)
-    return parser.inputs
+    return parser.found
 
 
 def csrf_field(html: str) -> str:
     """The value of the page's hidden csrf_token field (the sign-in and sign-out forms carry one)."""
-    [token] = [i["value"] for i in form_inputs(html) if i.get("name") == "csrf_token" and i.get("type") == "hidden"]
+    [token] = [i["value"] for i in tags(html, "input") if i.get("name") == "csrf_token" and i.get("type") == "hidden"]
     assert token
     return token

@@ -129,6 +129,24 @@ def test_an_id_beyond_the_column_is_not_found(site: Site, case_id: str) -> None:
     assert _everything(site) == before
 
 
+def test_refused_credentials_are_never_a_server_error(site: Site) -> None:
+    """Wrong HTTP Basic credentials (counted until the account locks) and a cookie whose session has ended: each
+    route answers as it does for nobody signed in (pages that need no user are shown), or refuses with a 4xx."""
+    client, token = site.signed_in()
+    ended = client.get_cookie("session").value
+    client.post("/api/logout", headers={"X-CSRFToken": token})
+    stale = site.client()
+    stale.set_cookie("session", ended)
+    for rule, method in _routes(site):
+        for holder, headers in ((site.client(), basic("admin", "wrong")), (stale, {"X-CSRFToken": token})):
+            answer = holder.open(_url(site, rule), method=method, headers=headers, json={"by": 1, "reason": "x"})
+            assert answer.status_code < 500, (method, rule.rule, answer.data[:300])
+            # Every API route needs a user, but for saying who (nobody) and signing out (again: harmless).
+            if rule.rule.startswith("/api/") and rule.rule not in ("/api/session", "/api/logout") \
+                    and method not in ("OPTIONS", "HEAD"):
+                assert answer.status_code in (403, 422, 429), (method, rule.rule, answer.data[:300])
+
+
 def test_the_same_requests_without_the_bad_input_succeed(site: Site) -> None:
     """What the tests above send, minus the bad input, reaches each view: the refusals were the input's doing."""
     good = {"/api/login": {"user": "admin", "password": "wenze"},

@@ -1,28 +1,17 @@
 """Response headers, inert diagram files, CSRF and cookies, as a browser (or a forger) meets them over HTTP."""
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from runner.store.db import Database
-from tests.web.conftest import SCRIPT_IN_DOCUMENTATION, Site, basic, csrf_field, form_inputs, make_site
+from tests.web.conftest import SCRIPT_IN_DOCUMENTATION, Site, basic, csrf_field, make_site, tags
 
 
 def _policy(header: str) -> dict[str, list[str]]:
     return {name: sources for name, *sources in (part.split() for part in header.split(";") if part.strip())}
-
-
-class _Scripts(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.scripts: list[dict[str, str | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
-            self.scripts.append(dict(attrs))
 
 
 def _form_signed_in(site: Site) -> FlaskClient:
@@ -58,14 +47,13 @@ def test_every_page_forbids_inline_script_and_framing(site: Site) -> None:
         assert answer.headers["X-Frame-Options"] == "DENY", path
         if answer.mimetype == "text/html":
             html += 1
-            scripts = _Scripts()
-            scripts.feed(answer.get_data(as_text=True))
-            assert all(script.get("src") for script in scripts.scripts), (path, "inline <script>")
+            scripts = tags(answer.get_data(as_text=True), "script")
+            assert all(script.get("src") for script in scripts), (path, "inline <script>")
     assert html == 4
 
 
 def test_the_sign_in_form_carries_its_csrf_token(site: Site) -> None:
-    inputs = {i.get("name"): i.get("type") for i in form_inputs(site.client().get("/login").get_data(as_text=True))}
+    inputs = {i.get("name"): i.get("type") for i in tags(site.client().get("/login").get_data(as_text=True), "input")}
     assert inputs == {"csrf_token": "hidden", "user": None, "password": "password"}
 
 
