@@ -81,3 +81,25 @@ class DatabaseUnavailable(WenzeError, code="database_unavailable", status=503):
 
 class NotDeployed(NotFound, code="not_deployed"):
     """Nothing of the kind asked for is deployed yet: `wenze deploy` fixes it."""
+
+
+class BadRequest(WenzeError, code="bad_request", status=400):
+    """A request body the web app cannot read at all: not UTF-8, not JSON, or nested too deeply."""
+
+
+class TooLarge(WenzeError, code="too_large", status=413):
+    """A request body larger than WENZE_MAX_BODY_BYTES; `limit` names the limit in bytes."""
+
+
+class ForgedRequest(Forbidden, code="csrf_failed"):
+    """A cookie-authenticated request that changes state without the session's CSRF token (or, over HTTPS, from
+    another site)."""
+
+
+class TooManyAttempts(WenzeError, code="too_many_attempts", status=429):
+    """Too many failed sign-ins for one account or from one address; `retry_after` is the number of seconds until
+    the next attempt is heard."""
+
+    def __init__(self, message: str, *, retry_after: int, **details: object) -> None:
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after

@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     script_seconds: float = Field(1.0, gt=0, le=60, description="seconds, more than 0 and at most 60 (how long one "
                                                                  "script, condition, timer expression or decision "
                                                                  "cell may run)")
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024,
+                                description="a number of bytes from 1024 to 67108864 (the largest request body "
+                                            "the web app reads)")
+    login_failures_per_account: int = Field(5, ge=1, le=1000, description="a number from 1 to 1000 (failed "
+                                            "sign-ins of one account within the window before it is refused)")
+    login_failures_per_address: int = Field(20, ge=1, le=10000, description="a number from 1 to 10000 (failed "
+                                            "sign-ins from one network address within the window)")
+    login_window_minutes: int = Field(15, ge=1, le=1440, description="minutes from 1 to 1440 (how long a failed "
+                                      "sign-in counts)")
+    behind_tls_proxy: bool = Field(False, description="true/false, 1/0 or yes/no (the site is served over HTTPS "
+                                   "by one reverse proxy that sets X-Forwarded-For, -Proto and -Host)")
 
     @field_validator("database_url")
     @classmethod

@@ -31,6 +31,8 @@ def test_the_default_database_lives_in_the_checkout_whatever_the_working_folder(
     loaded = configuration.load()
     assert loaded.database == f"sqlite:///{ROOT / 'var' / 'wenze.sqlite3'}"
     assert (loaded.user, loaded.port, loaded.fault_counting, loaded.debug) == ("admin", 5000, {}, False)
+    assert (loaded.max_body_bytes, loaded.login_failures_per_account, loaded.login_failures_per_address,
+            loaded.login_window_minutes, loaded.behind_tls_proxy) == (1024 * 1024, 5, 20, 15, False)
 
 
 def test_wenze_home_moves_the_default_database_and_a_url_replaces_it(environment, tmp_path: Path) -> None:
@@ -43,7 +45,8 @@ def test_wenze_home_moves_the_default_database_and_a_url_replaces_it(environment
     assert shown["WENZE_DATABASE_URL"] == "postgresql://wenze:***@db.example/wenze"
     assert "s3cret" not in repr(shown) and set(shown) == {
         "WENZE_DATABASE_URL", "WENZE_HOME", "WENZE_SECRET_KEY", "WENZE_USER", "WENZE_PORT", "WENZE_FAULT_COUNTING",
-        "WENZE_DEBUG", "WENZE_SCRIPT_SECONDS"}
+        "WENZE_DEBUG", "WENZE_SCRIPT_SECONDS", "WENZE_MAX_BODY_BYTES", "WENZE_LOGIN_FAILURES_PER_ACCOUNT",
+        "WENZE_LOGIN_FAILURES_PER_ADDRESS", "WENZE_LOGIN_WINDOW_MINUTES", "WENZE_BEHIND_TLS_PROXY"}
 
 
 def test_the_secret_key_is_never_shown(environment) -> None:
@@ -68,6 +71,11 @@ def test_the_secret_key_is_never_shown(environment) -> None:
     ("WENZE_DEBUG", "maybe", "valid boolean"),
     ("WENZE_SCRIPT_SECONDS", "0", "greater than 0"),
     ("WENZE_SCRIPT_SECONDS", "forever", "valid number"),
+    ("WENZE_MAX_BODY_BYTES", "100", "greater than or equal to 1024"),
+    ("WENZE_LOGIN_FAILURES_PER_ACCOUNT", "0", "greater than or equal to 1"),
+    ("WENZE_LOGIN_FAILURES_PER_ADDRESS", "many", "valid integer"),
+    ("WENZE_LOGIN_WINDOW_MINUTES", "2000", "less than or equal to 1440"),
+    ("WENZE_BEHIND_TLS_PROXY", "perhaps", "valid boolean"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(environment, variable: str, value: str, says: str) -> None:
     environment.setenv(variable, value)

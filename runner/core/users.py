@@ -1,11 +1,12 @@
 """Staff accounts and their roles. A role is a lane name (the body a person works for) or "admin"."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +38,7 @@ class Principal(NamedTuple):
 # A user's roles as a column of another query (null for an unknown user), with the name bound as "user".
 ROLES = select(User.roles).where(User.name == bindparam("user")).scalar_subquery().label("roles")
 _GET = select(ROLES)
+_SESSION_VERSION = select(User.session_version).where(User.name == bindparam("user"))
 
 
 def principal(name: str, roles: list[Any] | None) -> Principal:
@@ -72,10 +74,15 @@ def upsert(session: Session, name: str, display_name: str, roles: list[str], pas
 
 
 def _upsert_hashed(session: Session, name: str, display_name: str, roles: list[str], password_hash: str) -> User:
+    """Create the account, or update it and set its password: every path that sets a password comes here, and
+    setting one ends the account's sessions (whoever held the old password may hold a session too)."""
     user = session.get(User, name)
     if user is None:
-        user = User(name=name, display_name=display_name, roles=list(roles), password_hash=password_hash)
+        user = User(name=name, display_name=display_name, roles=list(roles), password_hash=password_hash,
+                    session_version=0)
         session.add(user)
+    else:
+        user.session_version += 1
     user.display_name, user.roles, user.password_hash = display_name, list(roles), password_hash
     return user
 
@@ -94,8 +101,26 @@ def seed_demo(session: Session, accounts: Iterable[DemoAccount]) -> list[DemoAcc
     return written
 
 
+@lru_cache(maxsize=1)
+def _absent_hash() -> str:
+    """A hash no password matches, made like the real ones: an unknown name costs the same check as a wrong
+    password, so the answer's timing does not tell which accounts exist."""
+    return generate_password_hash(secrets.token_hex(32))
+
+
 def authenticate(session: Session, name: str, password: str) -> User:
     user = session.get(User, name)
-    if user is None or not check_password_hash(user.password_hash, password):
-        raise Forbidden("unknown user or wrong password", user=name)
+    known = check_password_hash(user.password_hash if user else _absent_hash(), password)
+    if user is None or not known:
+        raise Forbidden("用户名或密码错误", user=name)
     return user
+
+
+def session_version(session: Session, name: str) -> int | None:
+    """The account's current session version; None if there is no such account (any more)."""
+    return session.execute(_SESSION_VERSION, {"user": name}).scalar()
+
+
+def end_sessions(session: Session, name: str) -> None:
+    """Invalidate every session issued to the account so far (signing out: a copied cookie stops working)."""
+    session.execute(update(User).where(User.name == name).values(session_version=User.session_version + 1))

@@ -51,6 +51,9 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     roles: Mapped[list[Any]]           # lane names, plus "admin"
     password_hash: Mapped[str] = mapped_column(String(200))
+    # Signed session cookies carry the version they were issued under; signing out and setting a password bump
+    # it, so every cookie issued before stops working (a copied cookie cannot be replayed).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Case(Base):
@@ -189,3 +192,15 @@ class Incident(_OfCase, Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     resolved_by: Mapped[str | None] = mapped_column(String(100))
 
+
+class LoginFailure(Base):
+    """One failed sign-in, counted per account and per network address to refuse password guessing; kept in the
+    database so that every runner process sharing it counts the same failures."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))       # account | address
+    key: Mapped[str] = mapped_column(String(200))        # the account name as typed, or the client's address
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+
+    __table_args__ = (Index("ix_login_failure_key", "scope", "key", "at"),)

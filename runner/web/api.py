@@ -3,35 +3,25 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Blueprint, jsonify, request, session
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from ..core import cases, deadline_changes, users
-from ..errors import Forbidden, InvalidData
+from ..core import cases, deadline_changes
+from ..errors import InvalidData
 from .extensions import database, scheduler
+from .sessions import csrf_token, current_user, sign_in, sign_out, signed_in
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
 _R = TypeVar("_R")
+MAX_EXTENSION = 3650      # units of a soft deadline one extension may add (ten years of days; dates must stay dates)
 
 
 def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidData("request body must be a JSON object")
+        raise InvalidData("请求体必须是 JSON 对象（Content-Type: application/json）")
     return body
-
-
-def current_user() -> str:
-    """The signed-in user (session cookie from /api/login), or HTTP Basic credentials for scripts."""
-    if request.authorization and request.authorization.username:
-        with database().read() as db_session:
-            return users.authenticate(db_session, request.authorization.username,
-                                      request.authorization.password or "").name
-    name: str | None = session.get("user")   # only /api/login and /login store it, as a user name
-    if not name:
-        raise Forbidden("sign in first: POST /api/login {\"user\", \"password\"}")
-    return name
 
 
 def _woke(result: _R) -> _R:
@@ -44,16 +34,27 @@ def _woke(result: _R) -> _R:
 
 @api.post("/login")
 def login() -> ResponseReturnValue:
+    """Sign in; the answer carries the CSRF token that later cookie-authenticated POSTs send as X-CSRFToken.
+    Needs no token itself: it takes only a JSON body, which no cross-site form can send."""
     body = _body()
-    with database().read() as db_session:
-        user = users.authenticate(db_session, str(body.get("user", "")), str(body.get("password", "")))
-        session["user"] = user.name
-        return jsonify({"user": user.name, "name": user.display_name, "roles": user.roles})
+    name, password = body.get("user"), body.get("password")
+    if not isinstance(name, str) or not isinstance(password, str):
+        raise InvalidData("需要字符串字段 user（用户名）和 password（密码）", field="user" if not isinstance(name, str)
+                          else "password")
+    user = sign_in(name, password)
+    return jsonify({"user": user.name, "name": user.display_name, "roles": user.roles, "csrf_token": csrf_token()})
+
+
+@api.get("/session")
+def whoami() -> ResponseReturnValue:
+    """Who is signed in (null: nobody) and the session's CSRF token."""
+    return jsonify({"user": signed_in(), "csrf_token": csrf_token()})
 
 
 @api.post("/logout")
 def logout() -> ResponseReturnValue:
-    session.pop("user", None)
+    """Sign out, ending every session of the account (a copied cookie stops working too)."""
+    sign_out()
     return jsonify({"signed_out": True})
 
 
@@ -68,7 +69,7 @@ def start_case() -> ResponseReturnValue:
     return _woke(jsonify(cases.start_case(database(), body["process"], data, current_user()))), 201
 
 
-@api.get("/cases/<int:case_id>")
+@api.get("/cases/<id:case_id>")
 def show_case(case_id: int) -> ResponseReturnValue:
     current_user()
     return jsonify(cases.show_case(database(), case_id))
@@ -91,11 +92,14 @@ def complete_task(task_id: str) -> ResponseReturnValue:
     return _woke(jsonify(cases.complete_task(database(), task_id, body.get("data"), current_user())))
 
 
-@api.post("/cases/<int:case_id>/deadlines/<element_id>/extend")
+@api.post("/cases/<id:case_id>/deadlines/<element_id>/extend")
 def extend_deadline(case_id: int, element_id: str) -> ResponseReturnValue:
     """Extend a soft deadline by {"by": N units, "reason": "…"}; the reason goes on the case timeline."""
     body = _body()
-    if not isinstance(body.get("by"), int):
-        raise InvalidData("field 'by' (a whole number of the deadline's units) is required", field="by")
-    return _woke(jsonify(deadline_changes.extend_deadline(database(), case_id, element_id, body["by"],
-                                                          str(body.get("reason", "")), current_user())))
+    by, reason = body.get("by"), body.get("reason", "")
+    if not isinstance(by, int) or isinstance(by, bool) or not 1 <= by <= MAX_EXTENSION:
+        raise InvalidData(f"字段 by（延长的期限单位数）须为 1 至 {MAX_EXTENSION} 的整数", field="by")
+    if not isinstance(reason, str):
+        raise InvalidData("字段 reason（延期理由）须为字符串", field="reason")
+    return _woke(jsonify(deadline_changes.extend_deadline(database(), case_id, element_id, by, reason,
+                                                          current_user())))

@@ -1,6 +1,7 @@
 """Flask app factory: a thin HTTP shell over runner.core. Errors answer JSON with the core error's status."""
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -8,12 +9,14 @@ from flask import Flask, jsonify, redirect
 from sqlalchemy import text
 
 from .. import settings as configuration
-from ..errors import WenzeError
+from ..core.sign_in import Throttle
 from ..settings import Settings
 from ..store.db import Database
-from .api import api
+from . import failures, requests, security
+from .api import api, login as api_login
 from .diagrams import diagrams
 from .pages import pages
+from .sessions import shown_user
 
 
 def create_app(db: Database | None = None, scheduler: Any = None, settings: Settings | None = None) -> Flask:
@@ -25,17 +28,23 @@ def create_app(db: Database | None = None, scheduler: Any = None, settings: Sett
     app = Flask(__name__)
     app.config["SECRET_KEY"] = (settings.secret_key.get_secret_value() if settings.secret_key
                                 else secrets.token_hex(32))
-    app.config["JSON_AS_ASCII"] = False
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["wenze.db"] = db or Database(settings.database)
     app.extensions["wenze.scheduler"] = scheduler
+    app.extensions["wenze.throttle"] = Throttle(settings.login_failures_per_account,
+                                                settings.login_failures_per_address,
+                                                dt.timedelta(minutes=settings.login_window_minutes))
+    # Order matters: a request is checked for what it carries before anything (CSRF included) reads it.
+    requests.install(app, settings.max_body_bytes)
+    csrf = security.install(app, settings)
+    csrf.exempt(api_login)
+    failures.install(app)
     app.register_blueprint(api)
     app.register_blueprint(diagrams)
     app.register_blueprint(pages)
 
-    @app.errorhandler(WenzeError)
-    def _wenze_error(err: WenzeError) -> Any:
-        return jsonify(err.to_dict()), err.status
+    @app.context_processor
+    def _who() -> dict[str, Any]:
+        return {"shown_user": shown_user}
 
     @app.get("/")
     def home() -> Any:

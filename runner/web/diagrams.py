@@ -50,4 +50,6 @@ def view(kind: str, name: str) -> ResponseReturnValue:
 
 @diagrams.get("/diagrams/<kind>/<name>/xml")
 def xml(kind: str, name: str) -> ResponseReturnValue:
-    return Response(_artifact(kind, name).content, mimetype="application/xml")
+    """The file as text, never as XML: a browser opening it renders nothing and runs nothing, so markup a designer
+    put in <bpmn:documentation> (an XHTML <script>, say) stays text. The viewer page fetches it and parses it."""
+    return Response(_artifact(kind, name).content, mimetype="text/plain")

@@ -5,6 +5,7 @@ from typing import Protocol
 
 from flask import current_app
 
+from ..core.sign_in import Throttle
 from ..store.db import Database
 
 
@@ -24,3 +25,9 @@ def scheduler() -> Wakeable | None:
     """This process's timer scheduler, or None when the app runs without one (tests, `flask run`)."""
     found: Wakeable | None = current_app.extensions.get("wenze.scheduler")
     return found
+
+
+def throttle() -> Throttle:
+    """How many failed sign-ins this app allows (runner.core.sign_in)."""
+    limits: Throttle = current_app.extensions["wenze.throttle"]
+    return limits

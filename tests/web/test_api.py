@@ -17,14 +17,17 @@ from tests.conftest import FIXTURES, seed
 
 
 class Client:
+    """An API client signed in with the session cookie, sending the CSRF token /api/login gave it."""
+
     def __init__(self, base: str) -> None:
         self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.csrf_token = ""
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf_token})
         try:
             with self.opener.open(request) as response:
                 return response.status, json.loads(response.read())
@@ -32,7 +35,9 @@ class Client:
             return err.code, json.loads(err.read())
 
     def login(self, user: str) -> None:
-        assert self.call("POST", "/api/login", {"user": user, "password": "wenze"})[0] == 200
+        status, body = self.call("POST", "/api/login", {"user": user, "password": "wenze"})
+        assert status == 200
+        self.csrf_token = body["csrf_token"]
 
 
 @pytest.fixture

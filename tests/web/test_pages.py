@@ -14,6 +14,7 @@ from runner.core import cases, forms
 from runner.store.db import Database
 from runner.web.app import create_app
 from tests.conftest import FIXTURES, seed
+from tests.web.conftest import csrf_field
 
 
 @pytest.fixture
@@ -38,7 +39,9 @@ def test_the_notice_needs_a_signed_in_user_and_prints_only_the_decision(site) ->
     browser = _browser()
     with browser.open(notice) as anonymous:
         assert anonymous.url.startswith(f"{base}/login")
-    form = urllib.parse.urlencode({"user": "zonghe", "password": "wenze"}).encode()
+    with browser.open(f"{base}/login?next=/cases/{started['case']}/notice") as form_page:
+        token = csrf_field(form_page.read().decode())
+    form = urllib.parse.urlencode({"user": "zonghe", "password": "wenze", "csrf_token": token}).encode()
     # Before anyone decided there is no notice: a Chinese page saying so, not a half-empty document.
     with pytest.raises(urllib.error.HTTPError) as undecided:
         browser.open(f"{base}/login?next=/cases/{started['case']}/notice", data=form)
@@ -59,9 +62,12 @@ def test_the_notice_needs_a_signed_in_user_and_prints_only_the_decision(site) ->
 
 def test_a_wrong_password_is_refused_in_chinese(site) -> None:
     base, _db = site
-    form = urllib.parse.urlencode({"user": "zonghe", "password": "nope"}).encode()
+    browser = _browser()
+    with browser.open(f"{base}/login") as form_page:
+        token = csrf_field(form_page.read().decode())
+    form = urllib.parse.urlencode({"user": "zonghe", "password": "nope", "csrf_token": token}).encode()
     with pytest.raises(urllib.error.HTTPError) as refused:
-        _browser().open(f"{base}/login", data=form)
+        browser.open(f"{base}/login", data=form)
     assert refused.value.code == 403 and "用户名或密码错误" in refused.value.read().decode()
 
 

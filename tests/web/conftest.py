@@ -1,0 +1,98 @@
+"""What the web tests share: a site over a test database (SQLite and PostgreSQL) with a small procedure deployed
+and a case waiting, and reading forms as a browser does."""
+from __future__ import annotations
+
+import base64
+import shutil
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from runner.core import cases
+from runner.settings import Settings
+from runner.store.db import Database
+from runner.web.app import create_app
+from tests.conftest import FIXTURES, seed
+
+# What a designer's hostile <bpmn:documentation> could hold: XHTML script runs if a browser renders the file as XML.
+SCRIPT_IN_DOCUMENTATION = ('<bpmn:documentation>测试 第一条 <html:script xmlns:html="http://www.w3.org/1999/xhtml">'
+                           'fetch("/pwned");document.title="PWNED"</html:script></bpmn:documentation>')
+
+
+def procedure_root(tmp_path: Path) -> Path:
+    """tests/fixtures/mini with its deadline made soft (extendable) and an XHTML <script> in a task's
+    documentation."""
+    root = tmp_path / "procedures"
+    shutil.copytree(FIXTURES / "mini", root)
+    diagram = root / "bpmn" / "mini.bpmn"
+    xml = diagram.read_text(encoding="utf-8")
+    xml = xml.replace('period_end(received_on, 5, "calendar_days")', 'deadline(received_on, 5, "calendar_days", soft=True)')
+    xml = xml.replace('<bpmn:userTask id="decide" name="决定">', f'<bpmn:userTask id="decide" name="决定">{SCRIPT_IN_DOCUMENTATION}')
+    diagram.write_text(xml, encoding="utf-8")
+    return root
+
+
+@dataclass
+class Site:
+    app: Flask
+    db: Database
+    case: int
+    task: str           # the ready task 决定 (局党组), under the soft deadline decide_due
+
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
+
+    def signed_in(self, user: str = "admin", password: str = "wenze") -> tuple[FlaskClient, str]:
+        """A client signed in through /api/login, and the CSRF token the answer gave it."""
+        client = self.client()
+        answer = client.post("/api/login", json={"user": user, "password": password})
+        assert answer.status_code == 200, answer.json
+        return client, answer.json["csrf_token"]
+
+
+def make_site(db: Database, tmp_path: Path, **settings: Any) -> Site:
+    seed(db, procedure_root(tmp_path))
+    started = cases.start_case(db, "mini", {}, "zonghe")
+    waiting = cases.complete_task(db, started["ready_tasks"][0]["id"], {"who": "王敏", "received_on": "2026-09-29", "tags": []},
+                                  "zonghe")
+    app = create_app(db, settings=Settings(secret_key="one key for the tests", **settings))
+    return Site(app, db, started["case"], waiting["ready_tasks"][0]["id"])
+
+
+@pytest.fixture
+def site(db: Database, clock, tmp_path: Path) -> Site:
+    return make_site(db, tmp_path)
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    """The Authorization header of HTTP Basic credentials (what `curl -u` sends)."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+class _Tags(HTMLParser):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name, self.found = name, []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == self.name:
+            self.found.append(dict(attrs))
+
+
+def tags(html: str, name: str) -> list[dict[str, str | None]]:
+    """The page's elements `name` (<input>, <script> …), each as its attributes."""
+    parser = _Tags(name)
+    parser.feed(html)
+    return parser.found
+
+
+def csrf_field(html: str) -> str:
+    """The value of the page's hidden csrf_token field (the sign-in and sign-out forms carry one)."""
+    [token] = [i["value"] for i in tags(html, "input") if i.get("name") == "csrf_token" and i.get("type") == "hidden"]
+    assert token
+    return token
