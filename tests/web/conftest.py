@@ -25,13 +25,14 @@ SCRIPT_IN_DOCUMENTATION = ('<bpmn:documentation>测试 第一条 <html:script xm
 
 
 def procedure_root(tmp_path: Path) -> Path:
-    """tests/fixtures/mini with its deadline made soft (extendable) and an XHTML <script> in a task's
-    documentation."""
+    """tests/fixtures/mini with its deadline made soft (extendable by 综合股/办公室, by 10 days at most) and an XHTML
+    <script> in a task's documentation."""
     root = tmp_path / "procedures"
     shutil.copytree(FIXTURES / "mini", root)
     diagram = root / "bpmn" / "mini.bpmn"
     xml = diagram.read_text(encoding="utf-8")
-    xml = xml.replace('period_end(received_on, 5, "calendar_days")', 'deadline(received_on, 5, "calendar_days", soft=True)')
+    xml = xml.replace('period_end(received_on, 5, "calendar_days")',
+                      'deadline(received_on, 5, "calendar_days", soft=True, extension_by="综合股/办公室", extension_cap=10)')
     xml = xml.replace('<bpmn:userTask id="decide" name="决定">', f'<bpmn:userTask id="decide" name="决定">{SCRIPT_IN_DOCUMENTATION}')
     diagram.write_text(xml, encoding="utf-8")
     return root

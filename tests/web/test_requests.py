@@ -150,7 +150,7 @@ def test_refused_credentials_are_never_a_server_error(site: Site) -> None:
 def test_the_same_requests_without_the_bad_input_succeed(site: Site) -> None:
     """What the tests above send, minus the bad input, reaches each view: the refusals were the input's doing."""
     good = {"/api/login": {"user": "admin", "password": "wenze"},
-            "/api/cases": {"process": "mini", "data": {"note": "x"}},
+            "/api/cases": {"process": "mini", "data": {"tags": ["x"]}},
             "/api/tasks/<task_id>/complete": {"data": {"outcome": "立案"}},
             "/api/cases/<id:case_id>/deadlines/<element_id>/extend": {"by": 2, "reason": "补充材料"}}
     client, token = site.signed_in()
