@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from ..core import cases, deadline_changes
+from ..core import cases, deadline_changes, incidents
 from ..errors import InvalidData
 from .extensions import database, scheduler
 from .sessions import csrf_token, current_user, sign_in, sign_out, signed_in
@@ -103,3 +103,15 @@ def extend_deadline(case_id: int, element_id: str) -> ResponseReturnValue:
         raise InvalidData("字段 reason（延期理由）须为字符串", field="reason")
     return _woke(jsonify(deadline_changes.extend_deadline(database(), case_id, element_id, by, reason,
                                                           current_user())))
+
+
+@api.get("/incidents")
+def list_incidents() -> ResponseReturnValue:
+    """Cases that could not be loaded, advanced or fired (administrators only); `?all=1` includes resolved ones."""
+    return jsonify(incidents.for_administrator(database(), current_user(), open_only=request.args.get("all") != "1"))
+
+
+@api.post("/incidents/<id:incident_id>/resolve")
+def resolve_incident(incident_id: int) -> ResponseReturnValue:
+    """Close an incident whose cause is fixed (administrators only); the timers its case parked fire again."""
+    return _woke(jsonify(incidents.resolve(database(), incident_id, current_user())))

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from runner.core import cases
+from runner.core import cases, incidents
 from runner.settings import Settings
 from runner.store.db import Database
 from runner.web.app import create_app
@@ -44,6 +44,7 @@ class Site:
     db: Database
     case: int
     task: str           # the ready task 决定 (局党组), under the soft deadline decide_due
+    incident: int       # an open incident of the case (what an administrator would resolve)
 
     def client(self) -> FlaskClient:
         return self.app.test_client()
@@ -62,7 +63,9 @@ def make_site(db: Database, tmp_path: Path, **settings: Any) -> Site:
     waiting = cases.complete_task(db, started["ready_tasks"][0]["id"], {"who": "王敏", "received_on": "2026-09-29", "tags": []},
                                   "zonghe")
     app = create_app(db, settings=Settings(secret_key="one key for the tests", **settings))
-    return Site(app, db, started["case"], waiting["ready_tasks"][0]["id"])
+    incidents.record(db, started["case"], "script", "测试：一个已登记的故障", None)
+    [incident] = incidents.listed(db)
+    return Site(app, db, started["case"], waiting["ready_tasks"][0]["id"], incident["id"])
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def _values(site: Site) -> dict[str, Any]:
     """A valid value for every URL variable any route has; a new variable fails here until it is given one."""
     return {"case_id": site.case, "task_id": site.task, "element_id": "decide_due", "kind": "bpmn",
             "name": "mini.bpmn", "path": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
-            "filename": "diagram.js"}
+            "filename": "diagram.js", "incident_id": site.incident}
 
 
 def _url(site: Site, rule: Rule, **replaced: Any) -> str:
