@@ -56,27 +56,30 @@ def test_the_secret_key_is_never_shown(environment) -> None:
     assert loaded.shown()["WENZE_SECRET_KEY"] == "***" and "top-secret-value" not in repr(loaded)
 
 
-@pytest.mark.parametrize("variable, value, says", [
-    ("WENZE_FAULT_COUNTING", "{oops", "not valid JSON"),
-    ("WENZE_FAULT_COUNTING", "[1]", "valid dictionary"),
-    ("WENZE_FAULT_COUNTING", '{"jinzhai": {"windows": "lifetime"}}',
-     "jinzhai: unknown field 'windows' (allowed: window, same_type, count_current_case)"),
-    ("WENZE_FAULT_COUNTING", '{"jinzhai": {"window": "forever"}}',
-     "jinzhai.window: Input should be 'lifetime', 'calendar_year' or 'one_year'"),
-    ("WENZE_FAULT_COUNTING", '{"jinzhai": {"same_type": "yes"}}', "jinzhai.same_type"),
-    ("WENZE_PORT", "http", "valid integer"),
-    ("WENZE_PORT", "70000", "less than or equal to 65535"),
-    ("WENZE_DATABASE_URL", "mysql://root@localhost/wenze", "unsupported database 'mysql'"),
-    ("WENZE_DATABASE_URL", "wenze.sqlite3", "not a database URL"),
-    ("WENZE_DEBUG", "maybe", "valid boolean"),
-    ("WENZE_SCRIPT_SECONDS", "0", "greater than 0"),
-    ("WENZE_SCRIPT_SECONDS", "forever", "valid number"),
-    ("WENZE_MAX_BODY_BYTES", "100", "greater than or equal to 1024"),
-    ("WENZE_LOGIN_FAILURES_PER_ACCOUNT", "0", "greater than or equal to 1"),
-    ("WENZE_LOGIN_FAILURES_PER_ADDRESS", "many", "valid integer"),
-    ("WENZE_LOGIN_WINDOW_MINUTES", "2000", "less than or equal to 1440"),
-    ("WENZE_BEHIND_TLS_PROXY", "perhaps", "valid boolean"),
-])
+# variable -> (a value it refuses, what the refusal says)
+BAD_VALUES = {
+    "WENZE_FAULT_COUNTING": [
+        ("{oops", "not valid JSON"), ("[1]", "valid dictionary"),
+        ('{"jinzhai": {"windows": "lifetime"}}',
+         "jinzhai: unknown field 'windows' (allowed: window, same_type, count_current_case)"),
+        ('{"jinzhai": {"window": "forever"}}',
+         "jinzhai.window: Input should be 'lifetime', 'calendar_year' or 'one_year'"),
+        ('{"jinzhai": {"same_type": "yes"}}', "jinzhai.same_type")],
+    "WENZE_PORT": [("http", "valid integer"), ("70000", "less than or equal to 65535")],
+    "WENZE_DATABASE_URL": [("mysql://root@localhost/wenze", "unsupported database 'mysql'"),
+                           ("wenze.sqlite3", "not a database URL")],
+    "WENZE_DEBUG": [("maybe", "valid boolean")],
+    "WENZE_SCRIPT_SECONDS": [("0", "greater than 0"), ("forever", "valid number")],
+    "WENZE_MAX_BODY_BYTES": [("100", "greater than or equal to 1024")],
+    "WENZE_LOGIN_FAILURES_PER_ACCOUNT": [("0", "greater than or equal to 1")],
+    "WENZE_LOGIN_FAILURES_PER_ADDRESS": [("many", "valid integer")],
+    "WENZE_LOGIN_WINDOW_MINUTES": [("2000", "less than or equal to 1440")],
+    "WENZE_BEHIND_TLS_PROXY": [("perhaps", "valid boolean")],
+}
+
+
+@pytest.mark.parametrize("variable, value, says", [(variable, value, says) for variable, refused in BAD_VALUES.items()
+                                                   for value, says in refused])
 def test_a_bad_value_is_refused_naming_the_variable(environment, variable: str, value: str, says: str) -> None:
     environment.setenv(variable, value)
     with pytest.raises(InvalidSetting) as refused:
