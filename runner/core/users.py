@@ -116,9 +116,10 @@ def authenticate(session: Session, name: str, password: str) -> User:
     return user
 
 
-def session_version(session: Session, name: str) -> int | None:
+def session_version(conn: Connection | Session, name: str) -> int | None:
     """The account's current session version; None if there is no such account (any more)."""
-    return session.execute(_SESSION_VERSION, {"user": name}).scalar()
+    version: int | None = conn.execute(_SESSION_VERSION, {"user": name}).scalar()
+    return version
 
 
 def end_sessions(session: Session, name: str) -> None:
