@@ -23,6 +23,10 @@ from .settings import REPO_ROOT, Settings
 from .store import migrate as migrations
 from .store.db import Database, masked, sqlite_file
 from .store.holidays import year_tables
+from .store.models import MAX_ID
+
+
+ROW_ID = click.IntRange(1, MAX_ID)          # a case or incident id: beyond it no row exists on either store
 
 
 def _emit(value: Any) -> None:
@@ -226,7 +230,7 @@ def complete(task_id: str, data: str, user: str) -> None:
 
 
 @main.command()
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True)
 def show(case_id: int, as_json: bool) -> None:
     """Print a case's state, tasks, timers and timeline."""
@@ -307,7 +311,7 @@ def calendar_load(file: Any, user: str | None) -> None:
 
 
 @main.command()
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ROW_ID)
 @click.argument("element_id")
 @click.option("--by", "extra", type=int, required=True, help="units to add (the deadline's own unit)")
 @click.option("--reason", required=True, help="延期理由, recorded on the case timeline")
@@ -327,7 +331,7 @@ def incidents_group(ctx: click.Context, everything: bool) -> None:
 
 
 @incidents_group.command("resolve")
-@click.argument("incident_id", type=int)
+@click.argument("incident_id", type=ROW_ID)
 @click.option("--user", required=True, help="the administrator who fixed the cause")
 def incidents_resolve(incident_id: int, user: str) -> None:
     """Close an incident and re-arm the timers its case parked."""

@@ -22,6 +22,9 @@ from ..store.holidays import year_tables
 from ..store.models import HolidayTable, Timer
 
 
+MAX_EXTENSION = 3650      # units one extension may add: ten years of days (dates must stay dates)
+
+
 def _recomputed(detail: dict[str, Any], calendar: WorkCalendar) -> tuple[dt.datetime, dict[str, Any]]:
     due = compute_deadline(detail["start"], detail["period"], detail["unit"], calendar)
     fresh = {**detail, **deadlines.describe(due)}
@@ -70,8 +73,8 @@ def _recompute_case(db: Database, case_id: int, calendar: WorkCalendar, year: in
 def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, reason: str,
                     user_name: str) -> dict[str, Any]:
     """Lengthen an armed soft deadline by `extra` units of its own unit, recording who and why."""
-    if extra <= 0:
-        raise InvalidData("the extension must be a positive number of units", field="extra")
+    if not 1 <= extra <= MAX_EXTENSION:
+        raise InvalidData(f"the extension must be 1 to {MAX_EXTENSION} units", field="extra")
     if not reason.strip():
         raise InvalidData("an extension needs a reason (延期理由)", field="reason")
     with case_step(db, user_name) as step:

@@ -10,6 +10,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from .types import JSONDoc, UTCDateTime
 
 
+MAX_ID = 2 ** 31 - 1      # the largest integer primary key PostgreSQL's `integer` holds (ids start at 1 on both stores)
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONDoc, list[Any]: JSONDoc}
 

@@ -14,7 +14,6 @@ from .sessions import csrf_token, current_user, sign_in, sign_out, signed_in
 api = Blueprint("api", __name__, url_prefix="/api")
 
 _R = TypeVar("_R")
-MAX_EXTENSION = 3650      # units of a soft deadline one extension may add (ten years of days; dates must stay dates)
 
 
 def _body() -> dict[str, Any]:
@@ -97,8 +96,8 @@ def extend_deadline(case_id: int, element_id: str) -> ResponseReturnValue:
     """Extend a soft deadline by {"by": N units, "reason": "…"}; the reason goes on the case timeline."""
     body = _body()
     by, reason = body.get("by"), body.get("reason", "")
-    if not isinstance(by, int) or isinstance(by, bool) or not 1 <= by <= MAX_EXTENSION:
-        raise InvalidData(f"字段 by（延长的期限单位数）须为 1 至 {MAX_EXTENSION} 的整数", field="by")
+    if not isinstance(by, int) or isinstance(by, bool) or not 1 <= by <= deadline_changes.MAX_EXTENSION:
+        raise InvalidData(f"字段 by（延长的期限单位数）须为 1 至 {deadline_changes.MAX_EXTENSION} 的整数", field="by")
     if not isinstance(reason, str):
         raise InvalidData("字段 reason（延期理由）须为字符串", field="reason")
     return _woke(jsonify(deadline_changes.extend_deadline(database(), case_id, element_id, by, reason,

@@ -22,9 +22,9 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter, Map
 
 from ..errors import BadRequest, FieldError, InvalidData, TooLarge
+from ..store.models import MAX_ID
 
 MAX_DEPTH = 64            # case data nests a few levels; the parser itself would overflow the stack at ~1000
-MAX_ID = 2 ** 31 - 1      # PostgreSQL `integer` columns; SQLite's hold more, but ids are issued from 1 on both
 _INTEGERS = range(-2 ** 63, 2 ** 63)     # what the stores' JSON encoding (orjson) and bigint columns hold
 _MAX_REPORTED = 20
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
