@@ -27,6 +27,7 @@ RESERVED = frozenset(FUNCTIONS) | SCRIPT_BUILTINS
 # SpiffWorkflow's serializer reads any saved dict holding this key as a typed engine object: a person's value under
 # it would come back as something else, or break the case on its next load.
 ENGINE_TYPE_KEY = "typename"
+_TYPE_KEY = ENGINE_TYPE_KEY.encode()
 
 _INT64 = 2 ** 63
 
@@ -53,16 +54,24 @@ def clean(data: Any, what: str = "data") -> dict[str, Any]:
     return copy  # type: ignore[no-any-return]   # a dict in, a dict out
 
 
-def _quick_copy(data: dict[str, Any]) -> dict[str, Any] | None:
-    """The copy, when orjson shows in one C pass that nothing needs the walk below (every step pays this): it
-    refuses non-string keys, lone surrogates and integers beyond 64 bits itself, writes NaN and infinity as null
-    (so the copy differs), and escapes NUL as \\u0000. None: take the walk, which names each problem."""
+def storable_copy(document: Any) -> Any | None:
+    """A JSON copy of `document` when orjson shows in one C pass that every value can be stored (the usual case,
+    paid on every step and request): it refuses non-string keys, lone surrogates and integers beyond 64 bits itself,
+    writes NaN and infinity as null (so the copy differs), and escapes NUL as \\u0000; the text also shows whether
+    ENGINE_TYPE_KEY occurs. None: something may not be stored as it is (a walk then names it)."""
     try:
-        text = orjson.dumps(data)
+        text = orjson.dumps(document)
     except orjson.JSONEncodeError:
         return None
     copy = orjson.loads(text)
-    if copy != data or b"\\u0000" in text or b'"%s"' % ENGINE_TYPE_KEY.encode() in text or any(map(reserved, copy)):
+    return copy if copy == document and b"\\u0000" not in text and b'"%s"' % _TYPE_KEY not in text else None
+
+
+def _quick_copy(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The copy when nothing needs the walk below (which names each problem): storable, no engine type key at any
+    depth, no reserved top-level name."""
+    copy = storable_copy(data)
+    if copy is None or any(map(reserved, copy)):
         return None
     return copy  # type: ignore[no-any-return]   # a dict in, a dict out
 

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate, islice
 from typing import Any
 
-import orjson
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter, Map
 
+from ..core import case_data
 from ..errors import BadRequest, FieldError, InvalidData, TooLarge
 from ..store.models import MAX_ID
 
@@ -85,23 +85,12 @@ def parse(data: str | bytes) -> Any:
         raise BadRequest(f"请求体不是有效的 JSON（第 {err.lineno} 行第 {err.colno} 列）") from None
     except ValueError:            # an integer of more digits than Python converts
         raise BadRequest("请求体中的整数位数过多") from None
-    if _storable(value):
+    if case_data.storable_copy(value) is not None:      # the usual case, in one C pass
         return value
     problems = list(islice(_unstorable_values(value), _MAX_REPORTED))
     if problems:
         raise InvalidData("请求体中有无法保存的值", errors=problems)
     return value
-
-
-def _storable(document: Any) -> bool:
-    """Whether orjson shows in one C pass that every value of the document can be stored (the usual case; every
-    request pays this): it refuses lone surrogates and integers beyond 64 bits itself, writes NaN and infinity as
-    null (so its copy differs) and escapes NUL as \\u0000. False: the walk below names what cannot."""
-    try:
-        text = orjson.dumps(document)
-    except orjson.JSONEncodeError:
-        return False
-    return b"\\u0000" not in text and orjson.loads(text) == document
 
 
 # Brackets inside strings do not nest: strings go first, then everything but brackets; what is left becomes +1/-1
