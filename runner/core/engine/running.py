@@ -96,15 +96,6 @@ def _automatic_work_left(workflow: BpmnWorkflow) -> bool:
     return False
 
 
-def catch_up(workflow: BpmnWorkflow, earliest_due: dt.datetime | None) -> list[Step]:
-    """Fire what fell due since the case was saved (a saved case has nothing else left to run).
-
-    `earliest_due` is the earliest due instant of the case's armed timers, as their rows record it."""
-    if earliest_due is not None and earliest_due < clock.now():
-        return advance(workflow)
-    return []
-
-
 def run_task(workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None:
     """Complete a ready user task with `data`, whose values replace the task's (never SpiffWorkflow's list merge)."""
     task = workflow.get_task_from_id(UUID(task_id))
