@@ -12,12 +12,32 @@
 how its repeat-offence rules count earlier faults (runner.core.counting); `bodies` are the lanes of its
 processes, each with the demo accounts `wenze users demo` creates. An entry without `fault_counting` records no
 faults: the shared 复核/申诉 call activity (`review_appeal.json`) is such an entry, with its own bodies.
+
+A shared called process names generic lanes (复核机关, 申诉受理机关 …); the regulation whose case calls it says
+which of its own bodies plays each (`called_lanes`), because the receiving bodies differ by text (盐池 第十三条
+names 局重大执法决定法制审核机构, 文水 第十九条 上级组织人事部门或监察部门):
+
+    "called_lanes": {"review_appeal": {"问责案件主办机构": "综合股/办公室", "申诉受理机关": "上级组织人事部门/监察部门"}}
+
+A bound body is one of the entry's `bodies` (so its demo account exists) even when no own diagram draws it.
+
+`remedies` is what the decision notice (处理决定书) tells the person about 复核 and 申诉, in the text's own words:
+
+    "remedies": {"article": "文水 第十九条",
+                 "review": null,                      # the text gives no 复核
+                 "appeal": {"body": "上级组织人事部门或监察部门", "window": "在接到处理决定后30日内", "scope": null},
+                 "execution": {"rule": "复核、申诉期间，不停止原处理决定的执行", "source": "《公务员法》第九十五条…"}}
+
+`body` or `window` null: the text names none (the notice then names none); `source` says where they come from
+when the text refers to another law instead of naming them (金寨 二十一 参照《公务员法》). `scope`: the measures the remedy is
+limited to (明山 第十三条: 政纪处分), null for every decision. `execution.source` cites where the rule comes from
+when the regulation itself is silent.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -68,6 +88,36 @@ SCHEMA: dict[str, Any] = {
             }}},
     },
 }
+_REMEDY = {
+    "oneOf": [{"type": "null", "description": "the regulation gives no such remedy"}, {
+        "type": "object", "additionalProperties": False, "required": ["body", "window", "scope"],
+        "properties": {
+            "body": {"type": ["string", "null"], "minLength": 1,
+                     "description": "the receiving body as the text names it; null where it names none"},
+            "window": {"type": ["string", "null"], "minLength": 1,
+                       "description": "the filing window in the text's words, e.g. 在接到处理决定后30日内; null: none"},
+            "scope": {"type": ["string", "null"], "minLength": 1,
+                      "description": "the measures it is limited to (明山 第十三条: 政纪处分); null: any decision"},
+            "source": {**_TEXT, "description": "where body and window come from when the text only refers to "
+                                               "another law (金寨 二十一 参照《公务员法》第九十五条)"},
+        }}],
+}
+SCHEMA["properties"]["called_lanes"] = {
+    "type": "object", "description": "called process id -> {its lane: the body of this entry that plays it}",
+    "additionalProperties": {"type": "object", "minProperties": 1,
+                             "additionalProperties": {"type": "string", "minLength": 1}},
+}
+SCHEMA["properties"]["remedies"] = {
+    "type": "object", "additionalProperties": False, "required": ["article", "review", "appeal", "execution"],
+    "properties": {
+        "article": {**_TEXT, "description": "the article that grants them, e.g. 盐池 第十三条"},
+        "review": _REMEDY,
+        "appeal": _REMEDY,
+        "execution": {"type": "object", "additionalProperties": False, "required": ["rule", "source"],
+                      "properties": {"rule": _TEXT, "source": {
+                          **_TEXT, "description": "the article, or the law followed where the text is silent"}}},
+    },
+}
 _VALIDATOR = Draft202012Validator(SCHEMA)
 
 
@@ -87,6 +137,12 @@ class Regulation:
     fault_counting: dict[str, Any] | None
     bodies: tuple[Body, ...]
     file: str
+    called_lanes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    remedies: Mapping[str, Any] | None = None
+
+    def bound_lane(self, process_id: str, lane: str | None) -> str | None:
+        """The body of this regulation that plays `lane` of the called process `process_id` (else `lane`)."""
+        return self.called_lanes.get(process_id, {}).get(lane or "", lane)
 
 
 Registry = Mapping[str, Regulation]
@@ -120,7 +176,7 @@ def parse(file: str, content: str) -> Regulation:
     return Regulation(data["key"], data["name"], data["short_name"], data.get("issuer"), tuple(data["processes"]),
                       data.get("fault_counting"),
                       tuple(Body(b["lane"], tuple((a["name"], a["display_name"]) for a in b["accounts"]))
-                            for b in data["bodies"]), file)
+                            for b in data["bodies"]), file, data.get("called_lanes", {}), data.get("remedies"))
 
 
 def load(files: Iterable[tuple[str, str]]) -> dict[str, Regulation]:
@@ -141,8 +197,9 @@ def load(files: Iterable[tuple[str, str]]) -> dict[str, Regulation]:
 
 
 def check_lanes(registry: Registry, lanes: Mapping[str, set[str]]) -> None:
-    """Every process an entry names is deployed, every body is a lane of its processes, and every lane of its
-    processes is a body (else no demo account could work it). `lanes`: deployed process id -> its lane names."""
+    """Every process an entry names is deployed, every body is a lane of its processes or bound to a lane of a
+    called process, every lane of its processes is a body (else no demo account could work it), and every binding
+    names a lane of a deployed process and a body of the entry. `lanes`: deployed process id -> its lane names."""
     for regulation in registry.values():
         own: set[str] = set()
         for number, process in enumerate(regulation.processes):
@@ -150,6 +207,17 @@ def check_lanes(registry: Registry, lanes: Mapping[str, set[str]]) -> None:
                 raise DeployError(f"{regulation.file}: process '{process}' is not defined by any diagram",
                                   file=regulation.file, field=f"processes/{number}")
             own |= lanes[process]
+        bodies = {body.lane for body in regulation.bodies}
+        for called, binding in regulation.called_lanes.items():
+            for lane, body_lane in binding.items():
+                where = f"called_lanes/{called}/{lane}"
+                if lane not in lanes.get(called, ()):
+                    raise DeployError(f"{regulation.file}: '{lane}' is no lane of a deployed process '{called}'",
+                                      file=regulation.file, field=where)
+                if body_lane not in bodies:
+                    raise DeployError(f"{regulation.file}: '{body_lane}' (bound to {called}'s '{lane}') is not "
+                                      f"one of its bodies", file=regulation.file, field=where)
+            own |= set(binding.values())
         for number, body in enumerate(regulation.bodies):
             if body.lane not in own:
                 raise DeployError(f"{regulation.file}: body '{body.lane}' is no lane of "
