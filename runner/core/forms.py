@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from ..errors import FieldError, InvalidData
+from . import form_messages
 
 _FORMATS = FormatChecker()
 
@@ -74,17 +75,20 @@ def undeclared(data: Mapping[str, Any], declared: Iterable[str]) -> list[FieldEr
 def validate(validator: FormValidator, data: Any) -> None:
     """Raise InvalidData listing every violated field as {path, title, message}; return None when valid."""
     if not isinstance(data, dict):
-        raise InvalidData("submitted data must be a JSON object", errors=[{"path": "", "message": "not an object"}])
+        raise InvalidData("提交的数据应为一组字段（JSON 对象）", errors=[{"path": "", "message": "应为一组字段"}])
     errors = undeclared(data, validator.declared) if validator.declared is not None else []
     if not errors and validator.check.is_valid(data):
         return
     if not validator.check.is_valid(data):
         named = {error["path"] for error in errors}
         errors += [error for error in _explained(validator.explain, data) or [
-            FieldError(path="/".join(map(str, error.instance_path)), message=error.message)
+            FieldError(path="/".join(map(str, error.instance_path)), message="不符合表单要求")
             for error in validator.check.iter_errors(data)] if error["path"] not in named]
     first = errors[0]
-    raise InvalidData(f"invalid field {first['path'] or '(root)'}: {first['message']}", errors=errors)
+    name = first.get("title") or first["path"]
+    field = f"「{name}」" if name and name not in first["message"] else ""
+    more = f"（共 {len(errors)} 处）" if len(errors) > 1 else ""
+    raise InvalidData(f"表单填写有误{more}：{field}{first['message']}", errors=errors)
 
 
 def _explained(validator: Draft202012Validator, data: dict[str, Any]) -> list[FieldError]:
@@ -98,7 +102,7 @@ def _explained(validator: Draft202012Validator, data: dict[str, Any]) -> list[Fi
         if error.validator == "additionalProperties":
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             path = [*path, *extra[:1]]
-        entry: FieldError = {"path": "/".join(str(p) for p in path), "message": error.message}
+        entry: FieldError = {"path": "/".join(str(p) for p in path), "message": form_messages.message(error)}
         title = _title(schema, path)
         if title:
             entry["title"] = title
