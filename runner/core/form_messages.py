@@ -36,7 +36,8 @@ def _type(expected: Any) -> str:
 
 def message(error: ValidationError) -> str:
     """One Chinese sentence for one violated keyword."""
-    keyword, value = error.validator, error.validator_value
+    keyword: Any = error.validator        # None for a `false` subschema, though typed as a string
+    value: Any = error.validator_value
     if keyword == "required":
         return "必须填写"
     if keyword == "type":
