@@ -14,7 +14,7 @@ from typing import Any, NoReturn, cast
 import click
 
 from . import settings as configuration
-from .core import cases, deadline_changes, deploy as deploying, incidents, regulations, timers, users
+from .core import api_tokens, cases, deadline_changes, deploy as deploying, incidents, regulations, timers, users
 from .core.blame import blame
 from .core.calendar import UNITS, WorkCalendar, compute_deadline, work_calendar
 from .core.decisions import evaluate, parse_dmn
@@ -397,6 +397,41 @@ def users_add(name: str, display_name: str, roles: tuple[str, ...], password: st
         users.upsert(session, name, display_name, list(roles), password)
         session.commit()
     _emit({"user": name, "roles": list(roles)})
+
+
+@main.group("tokens")
+def tokens_group() -> None:
+    """API tokens for scripts (Authorization: Bearer …); stored hashed, revocable."""
+
+
+@tokens_group.command("create")
+@click.argument("user")
+@click.option("--label", required=True, help="what the token is for (shown in the list)")
+def tokens_create(user: str, label: str) -> None:
+    """Create a token for USER and print it: the only time its text is shown."""
+    with _db().write() as session:
+        token = api_tokens.create(session, user, label)
+        session.commit()
+    _emit(token)
+
+
+@tokens_group.command("list")
+@click.argument("user")
+def tokens_list(user: str) -> None:
+    """USER's tokens, without their text."""
+    with _db().read() as session:
+        _emit(api_tokens.listed(session, user))
+
+
+@tokens_group.command("revoke")
+@click.argument("user")
+@click.argument("token_id", type=ROW_ID)
+def tokens_revoke(user: str, token_id: int) -> None:
+    """Revoke USER's token TOKEN_ID: it signs nobody in from the next request on."""
+    with _db().write() as session:
+        token = api_tokens.revoke(session, user, token_id)
+        session.commit()
+    _emit(token)
 
 
 if __name__ == "__main__":

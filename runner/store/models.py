@@ -207,3 +207,17 @@ class LoginFailure(Base):
     at: Mapped[dt.datetime] = mapped_column(index=True)
 
     __table_args__ = (Index("ix_login_failure_key", "scope", "key", "at"),)
+
+
+class ApiToken(Base):
+    """A script's credential: a random token shown once to its owner; only its SHA-256 is kept, so a copy of the
+    database signs nobody in. A token has 256 random bits, which is why a fast hash suffices (a password needs a
+    slow one because people choose guessable ones)."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("user_account.name", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from ..core import cases, deadline_changes, incidents
+from ..core import api_tokens, cases, deadline_changes, incidents, users
 from ..errors import InvalidData
 from .extensions import database, scheduler
 from .sessions import csrf_token, current_user, sign_in, sign_out, signed_in
@@ -114,3 +114,43 @@ def list_incidents() -> ResponseReturnValue:
 def resolve_incident(incident_id: int) -> ResponseReturnValue:
     """Close an incident whose cause is fixed (administrators only); the timers its case parked fire again."""
     return _woke(jsonify(incidents.resolve(database(), incident_id, current_user())))
+
+
+def _token_owner(body: dict[str, Any] | None = None) -> str:
+    """Whose tokens a request manages: the signed-in user's own, or (administrators only) the named user's."""
+    me = current_user()
+    named = (body or {}).get("user", request.args.get("user"))
+    if named is None or named == me:
+        return me
+    if not isinstance(named, str):
+        raise InvalidData("user 须为用户名", field="user")
+    with database().read() as session:
+        users.require_admin(users.get(session.connection(), me), "manage another user's API tokens")
+    return named
+
+
+@api.post("/tokens")
+def create_token() -> ResponseReturnValue:
+    """A new API token {"label": "用途", "user"?: …}; the answer is the only time its text is shown."""
+    body = _body()
+    owner = _token_owner(body)
+    with database().write() as session:
+        token = api_tokens.create(session, owner, body.get("label", ""))
+        session.commit()
+    return jsonify(token), 201
+
+
+@api.get("/tokens")
+def list_tokens() -> ResponseReturnValue:
+    with database().read() as session:
+        return jsonify(api_tokens.listed(session, _token_owner()))
+
+
+@api.delete("/tokens/<id:token_id>")
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    owner = _token_owner()
+    with database().write() as session:
+        token = api_tokens.revoke(session, owner, token_id)
+        session.commit()
+    return jsonify(token)
+

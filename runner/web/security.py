@@ -67,7 +67,7 @@ def install(app: Flask, settings: Settings) -> CSRFProtect:
                       SESSION_COOKIE_SECURE=settings.behind_tls_proxy,
                       # The token lives as long as the session: signing out or a password change ends both.
                       WTF_CSRF_TIME_LIMIT=None,
-                      # Checked by _csrf below, which knows HTTP Basic requests need no token.
+                      # Checked by _csrf below, which knows requests with credentials of their own need no token.
                       WTF_CSRF_CHECK_DEFAULT=False)
     Talisman(app, force_https=False, frame_options="DENY", content_security_policy=CONTENT_SECURITY_POLICY,
              referrer_policy="same-origin", session_cookie_secure=settings.behind_tls_proxy,
@@ -76,7 +76,7 @@ def install(app: Flask, settings: Settings) -> CSRFProtect:
 
     @app.before_request
     def _csrf() -> None:
-        if uses_basic_auth(request):
+        if credentials(request):
             return
         try:
             csrf.protect(apply_exemptions=True)
@@ -86,6 +86,8 @@ def install(app: Flask, settings: Settings) -> CSRFProtect:
     return csrf
 
 
-def uses_basic_auth(incoming: Request) -> bool:
-    """Whether the request names its user with HTTP Basic credentials (then its cookie is not consulted)."""
-    return incoming.authorization is not None and incoming.authorization.type == "basic"
+def credentials(incoming: Request) -> str | None:
+    """How the request names its user in its Authorization header: "basic" (user and password), "bearer" (an API
+    token), or None (then the session cookie does, if anything). With a header the cookie is not consulted."""
+    authorization = incoming.authorization
+    return authorization.type if authorization is not None and authorization.type in ("basic", "bearer") else None

@@ -1,7 +1,8 @@
 """Who is signed in, and signing in and out (README "Security").
 
-A request names its user with HTTP Basic credentials (scripts: checked on every request, with the same throttling
-as a sign-in) or with the session cookie that /login and /api/login issue. The cookie carries the account's
+A request names its user with an API token (`Authorization: Bearer wz_…`, what scripts should use: one indexed
+lookup), with HTTP Basic credentials (the fallback for scripts: a slow password check on every request, with the
+same throttling as a sign-in) or with the session cookie that /login and /api/login issue. The cookie carries the account's
 session version; signing out or setting a password bumps it, and every request compares, so a copied cookie stops
 working at once in every runner process.
 """
@@ -12,11 +13,11 @@ from urllib.parse import urlsplit
 from flask import g, request, session
 from flask_wtf.csrf import generate_csrf
 
-from ..core import sign_in as signing_in, users
+from ..core import api_tokens, sign_in as signing_in, users
 from ..errors import Forbidden
 from ..store.models import User
 from .extensions import database, throttle
-from .security import uses_basic_auth
+from .security import credentials
 
 USER, VERSION = "user", "session_version"
 DEFAULT_PAGE = "/diagrams"
@@ -44,18 +45,20 @@ def sign_out() -> None:
 
 
 def signed_in() -> str | None:
-    """The request's user, or None. HTTP Basic credentials that do not match are refused (Forbidden), not taken
-    for an anonymous request; a session issued before the account's last sign-out or password change is dropped."""
+    """The request's user, or None. A token or HTTP Basic credentials that do not match are refused (Forbidden),
+    not taken for an anonymous request; a session issued before the account's last sign-out or password change is
+    dropped."""
     if "wenze_user" not in g:       # known once per request
-        g.wenze_user = _from_basic_auth() if uses_basic_auth(request) else _from_cookie()
+        named_by = credentials(request)
+        g.wenze_user = _from_token() if named_by == "bearer" else _from_basic_auth() if named_by else _from_cookie()
     name: str | None = g.wenze_user
     return name
 
 
 def shown_user() -> str | None:
-    """Who a page's header shows as signed in. HTTP Basic credentials are checked (and counted) only by a view
+    """Who a page's header shows as signed in. A header's credentials are checked (and counted) only by a view
     that needs a user: a page that needs none, the sign-in form above all, shows whatever they are."""
-    if uses_basic_auth(request):
+    if credentials(request):
         known: str | None = g.get("wenze_user")
         return known
     return signed_in()
@@ -65,7 +68,7 @@ def current_user() -> str:
     """The request's user; Forbidden if nobody is signed in."""
     name = signed_in()
     if name is None:
-        raise Forbidden("请先登录：POST /api/login {\"user\", \"password\"}，或使用 HTTP Basic 认证")
+        raise Forbidden("请先登录：POST /api/login {\"user\", \"password\"}，或带 API 令牌（Authorization: Bearer …）")
     return name
 
 
@@ -91,9 +94,19 @@ def _checked(name: str, password: str) -> User:
 
 
 def _from_basic_auth() -> str:
-    credentials = request.authorization
-    assert credentials is not None       # uses_basic_auth said so
-    return _checked(credentials.username or "", credentials.password or "").name
+    given = request.authorization
+    assert given is not None             # security.credentials said so
+    return _checked(given.username or "", given.password or "").name
+
+
+def _from_token() -> str:
+    authorization = request.authorization
+    assert authorization is not None     # security.credentials said so
+    with database().engine.connect() as conn:
+        name = api_tokens.owner(conn, authorization.token or "")
+    if name is None:
+        raise Forbidden("API 令牌无效或已撤销")
+    return name
 
 
 def _from_cookie() -> str | None:
