@@ -6,7 +6,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, select, update
 
-from . import case_data, engine, forms, incidents, users, versions
+from . import case_data, engine, forms, incidents, users, versions, visibility
 from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
@@ -116,8 +116,9 @@ def _task_view(task_id: str, case_id: int, process_id: str, task: Task | OpenTas
             "name": task.name, "lane": task.lane, "form": task.form, "ready_since": task.ready_since.isoformat()}
 
 
-def get_task(db: Database, task_id: str) -> dict[str, Any]:
-    """A task with its form schema and the case data it starts from (what a task page renders)."""
+def get_task(db: Database, task_id: str, viewer: str | None = None) -> dict[str, Any]:
+    """A task with its form schema and the case data it starts from (what a task page renders), as much of it as
+    `viewer` may read (runner.core.visibility; None: the operator at the command line, who reads all)."""
     with db.read() as session:
         task = session.get(Task, task_id)
         if task is None:
@@ -126,6 +127,9 @@ def get_task(db: Database, task_id: str) -> dict[str, Any]:
         version = versions.load(session.connection(), case.process_version_id)
         data = engine.task_data(workflow, task_id) if task.state == "ready" and \
             (workflow := _readable(case.state)) is not None else None
+        if viewer is not None:
+            user = users.get(session.connection(), viewer)
+            data = visibility.task_data(user, version, case.id, task.lane, task.form, data)
         view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state}
         view["schema"] = version.forms.get(task.form) if task.form else None
         view["data"] = _json_clean(data) if data is not None else None
@@ -146,12 +150,16 @@ def case_summary(case: CaseRef, mirror: Mirror) -> dict[str, Any]:
             "ready_tasks": [_task_view(task_id, case.id, case.process_id, task) for task_id, task in mirror.ready.items()]}
 
 
-def show_case(db: Database, case_id: int) -> dict[str, Any]:
+def show_case(db: Database, case_id: int, viewer: str | None = None) -> dict[str, Any]:
+    """The whole case, for `viewer` if they may read it whole (runner.core.visibility; None: the operator at the
+    command line)."""
     with db.read() as session:
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"unknown case {case_id}", case=case_id)
         version = versions.load(session.connection(), case.process_version_id)
+        if viewer is not None:
+            visibility.require_whole(users.get(session.connection(), viewer), version, case_id)
         workflow = _readable(case.state)
         events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.id))
         timers = session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at, Timer.id))
@@ -180,11 +188,11 @@ def show_case(db: Database, case_id: int) -> dict[str, Any]:
         }
 
 
-def decision_notice(db: Database, case_id: int) -> dict[str, Any]:
+def decision_notice(db: Database, case_id: int, viewer: str | None = None) -> dict[str, Any]:
     """What a 处理决定书 prints: only what the deciding step submitted (the tasks the diagram marks decisionNotice),
     the case's windows and the Chinese titles of coded choices. A case without a decision has no notice: nothing
     a clerk entered earlier may appear as if it were decided."""
-    case = show_case(db, case_id)
+    case = show_case(db, case_id, viewer)
     with db.read() as session:
         version = versions.load(session.connection(), session.get_one(Case, case_id).process_version_id)
     decided = [event for event in case["events"]

@@ -31,6 +31,10 @@ SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 KINDS = {"bpmn": ("bpmn", "*.bpmn"), "dmn": ("dmn", "*.dmn"), "form": ("forms", "*.json"),
          "regulation": ("bpmn/regulations", "*.json")}
 
+# What Wenze derives from the same files at deploy (the spec's extra keys). Raised when a new Wenze derives more
+# (2: viewers and parties), so deploying unchanged files after an upgrade makes versions that carry it.
+SPEC_FORMAT = 2
+
 
 @dataclass(frozen=True)
 class Source:
@@ -151,7 +155,8 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         regulation = regulations.of_process(registry, process_id)
         if regulation is not None:
             files[f"bpmn/regulations/{regulation.file}"] = hashes[("regulation", regulation.file)]
-        content_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        content_hash = hashlib.sha256(json.dumps({**files, "spec_format": SPEC_FORMAT}, sort_keys=True)
+                                      .encode()).hexdigest()
         specs = engine.specs_to_dict(spec, subs, {name: contents[("dmn", name)] for name in used_dmn})
         specs["starters"] = starters[process_id]
         specs["start_form"] = engine.start_form(spec)
@@ -159,6 +164,11 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         specs["notice_tasks"] = sorted({task_spec.bpmn_id for task_spec in engine.iter_task_specs(spec, subs)
                                         if engine.property_of(task_spec, "decisionNotice") == "true"})
         specs["regulation"] = regulation.key if regulation else None
+        # Who may read a case (runner.core.visibility): the staff of the regulation's bodies; persons named in a
+        # case (party bodies) their own part only. Without a registry entry: the lanes of the process.
+        specs["viewers"] = sorted(b.lane for b in regulation.bodies if not b.party) if regulation \
+            else sorted(_lanes(nodes[process_id]))
+        specs["parties"] = sorted(b.lane for b in regulation.bodies if b.party) if regulation else []
         specs["fault_counting"] = regulation.fault_counting if regulation else None
         builds.append(ProcessBuild(process_id, spec.description or process_id, specs, files,
                                    {name: schemas[name] for name in sorted(used_forms)}, content_hash))

@@ -85,6 +85,8 @@ SCHEMA: dict[str, Any] = {
                                                 f"'{ADMIN}' is built in"},
                         "display_name": _TEXT,
                     }}},
+                "party": {"type": "boolean", "description": "true: the lane of persons named in a case (被调查人), "
+                                                            "who see their own tasks only, never the whole case"},
             }}},
     },
 }
@@ -125,6 +127,7 @@ _VALIDATOR = Draft202012Validator(SCHEMA)
 class Body:
     lane: str
     accounts: tuple[tuple[str, str], ...]      # (login name, display name)
+    party: bool = False                        # persons named in a case, not staff of the bodies that run it
 
 
 @dataclass(frozen=True)
@@ -175,8 +178,8 @@ def parse(file: str, content: str) -> Regulation:
                           file=file, field="key")
     return Regulation(data["key"], data["name"], data["short_name"], data.get("issuer"), tuple(data["processes"]),
                       data.get("fault_counting"),
-                      tuple(Body(b["lane"], tuple((a["name"], a["display_name"]) for a in b["accounts"]))
-                            for b in data["bodies"]), file, data.get("called_lanes", {}), data.get("remedies"))
+                      tuple(Body(b["lane"], tuple((a["name"], a["display_name"]) for a in b["accounts"]),
+                                 b.get("party", False)) for b in data["bodies"]), file, data.get("called_lanes", {}), data.get("remedies"))
 
 
 def load(files: Iterable[tuple[str, str]]) -> dict[str, Regulation]:

@@ -27,6 +27,8 @@ class Version:
     fault_counting: dict[str, Any] | None     # that entry's counting rule as deployed (runner.core.counting)
     start_form: str | None        # the form start data is validated against; None: the process takes none
     notice_tasks: tuple[str, ...]     # user tasks whose submission is the decision its notice prints
+    viewers: frozenset[str]       # lanes whose staff may read its cases (runner.core.visibility)
+    parties: frozenset[str]       # lanes of persons named in its cases: their own tasks only
 
 
 _CACHE: dict[str, Version] = {}
@@ -49,7 +51,10 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
         _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
                                            tuple(row.spec.get("starters", ())), row.spec.get("regulation"),
                                            row.spec.get("fault_counting"), row.spec.get("start_form"),
-                                           tuple(row.spec.get("notice_tasks", ())))
+                                           tuple(row.spec.get("notice_tasks", ())),
+                                           # A version deployed before these existed: administrators only.
+                                           frozenset(row.spec.get("viewers", ())),
+                                           frozenset(row.spec.get("parties", ())))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

@@ -70,8 +70,7 @@ def start_case() -> ResponseReturnValue:
 
 @api.get("/cases/<id:case_id>")
 def show_case(case_id: int) -> ResponseReturnValue:
-    current_user()
-    return jsonify(cases.show_case(database(), case_id))
+    return jsonify(cases.show_case(database(), case_id, current_user()))
 
 
 @api.get("/tasks")
@@ -81,8 +80,7 @@ def list_tasks() -> ResponseReturnValue:
 
 @api.get("/tasks/<task_id>")
 def get_task(task_id: str) -> ResponseReturnValue:
-    current_user()
-    return jsonify(cases.get_task(database(), task_id))
+    return jsonify(cases.get_task(database(), task_id, current_user()))
 
 
 @api.post("/tasks/<task_id>/complete")
@@ -148,9 +146,10 @@ def list_tokens() -> ResponseReturnValue:
 
 @api.delete("/tokens/<id:token_id>")
 def revoke_token(token_id: int) -> ResponseReturnValue:
-    owner = _token_owner()
+    """Revoke a token: the owner's own, or any as an administrator."""
+    by = current_user()
     with database().write() as session:
-        token = api_tokens.revoke(session, owner, token_id)
+        token = api_tokens.revoke(session, by, token_id)
         session.commit()
     return jsonify(token)
 

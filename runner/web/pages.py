@@ -43,10 +43,11 @@ def logout() -> ResponseReturnValue:
 def notice(case_id: int) -> ResponseReturnValue:
     """The decision notice, printed from what the deciding step submitted and the appeal windows; print with the
     browser. A case without a decision gets a page saying so."""
-    if signed_in() is None:
+    viewer = signed_in()
+    if viewer is None:
         return redirect(f"/login?next=/cases/{case_id}/notice")
     try:
-        notice = cases.decision_notice(database(), case_id)
+        notice = cases.decision_notice(database(), case_id, viewer)
     except NotFound:
         return render_template("notice_missing.html", case_id=case_id), 404
     return render_template("notice.html", case=notice["case"], data=notice["data"], windows=notice["windows"],

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from runner.core import cases, incidents
+from runner.core import api_tokens, cases, incidents
 from runner.settings import Settings
 from runner.store.db import Database
 from runner.web.app import create_app
@@ -45,6 +45,7 @@ class Site:
     case: int
     task: str           # the ready task 决定 (局党组), under the soft deadline decide_due
     incident: int       # an open incident of the case (what an administrator would resolve)
+    token: int          # the id of an API token of zonghe's
 
     def client(self) -> FlaskClient:
         return self.app.test_client()
@@ -65,7 +66,10 @@ def make_site(db: Database, tmp_path: Path, **settings: Any) -> Site:
     app = create_app(db, settings=Settings(secret_key="one key for the tests", **settings))
     incidents.record(db, started["case"], "script", "测试：一个已登记的故障", None)
     [incident] = incidents.listed(db)
-    return Site(app, db, started["case"], waiting["ready_tasks"][0]["id"], incident["id"])
+    with db.write() as session:
+        token = api_tokens.create(session, "zonghe", "测试脚本")
+        session.commit()
+    return Site(app, db, started["case"], waiting["ready_tasks"][0]["id"], incident["id"], token["id"])
 
 
 @pytest.fixture

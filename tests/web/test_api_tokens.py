@@ -35,10 +35,10 @@ def test_a_token_signs_a_script_in_and_completes_a_task_without_a_csrf_token(sit
 def test_the_database_keeps_only_the_hash_and_the_list_never_shows_the_text(site: Site) -> None:
     token = site.client().post("/api/tokens", json={"label": "报表"}, headers=basic("zonghe", "wenze")).json["token"]
     with site.db.read() as session:
-        stored = session.scalars(select(ApiToken.token_hash)).all()
+        stored = session.scalars(select(ApiToken.token_hash).where(ApiToken.label == "报表")).all()
     assert stored == [hashlib.sha256(token.encode()).hexdigest()]
     listed = site.client().get("/api/tokens", headers=_bearer(token)).json
-    assert [t["label"] for t in listed] == ["报表"] and token not in json.dumps(listed)
+    assert [t["label"] for t in listed] == ["报表", "测试脚本"] and token not in json.dumps(listed)
 
 
 def test_a_revoked_or_unknown_token_is_refused_in_chinese(site: Site) -> None:
@@ -55,12 +55,14 @@ def test_only_an_administrator_manages_another_users_tokens(site: Site) -> None:
     other = site.client()
     assert other.get("/api/tokens?user=zonghe", headers=basic("dangzu", "wenze")).status_code == 403
     assert other.delete(f"/api/tokens/{mine['id']}", headers=basic("dangzu", "wenze")).status_code == 404
+    assert other.delete(f"/api/tokens/{site.token}", headers=basic("admin", "wenze")).json["revoked_at"]
     assert other.post("/api/tokens", json={"label": "x", "user": "zonghe"},
                       headers=basic("dangzu", "wenze")).status_code == 403
     by_admin = other.post("/api/tokens", json={"label": "代建", "user": "zonghe"}, headers=basic("admin", "wenze"))
     assert by_admin.status_code == 201 and by_admin.json["user"] == "zonghe"
     assert [t["label"] for t in other.get("/api/tokens?user=zonghe", headers=basic("admin", "wenze")).json] == \
-        ["代建", "mine"]
+        ["代建", "mine", "测试脚本"]
+    assert other.get("/api/tokens?user=zonghe", headers=basic("admin", "wenze")).json[-1]["revoked_at"]
 
 
 def test_a_label_is_required(site: Site) -> None:

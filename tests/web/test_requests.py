@@ -36,7 +36,7 @@ def _values(site: Site) -> dict[str, Any]:
     """A valid value for every URL variable any route has; a new variable fails here until it is given one."""
     return {"case_id": site.case, "task_id": site.task, "element_id": "decide_due", "kind": "bpmn",
             "name": "mini.bpmn", "path": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
-            "filename": "diagram.js", "incident_id": site.incident}
+            "filename": "diagram.js", "incident_id": site.incident, "token_id": site.token}
 
 
 def _url(site: Site, rule: Rule, **replaced: Any) -> str:
@@ -152,7 +152,8 @@ def test_the_same_requests_without_the_bad_input_succeed(site: Site) -> None:
     good = {"/api/login": {"user": "admin", "password": "wenze"},
             "/api/cases": {"process": "mini", "data": {"tags": ["x"]}},
             "/api/tasks/<task_id>/complete": {"data": {"outcome": "立案"}},
-            "/api/cases/<id:case_id>/deadlines/<element_id>/extend": {"by": 2, "reason": "补充材料"}}
+            "/api/cases/<id:case_id>/deadlines/<element_id>/extend": {"by": 2, "reason": "补充材料"},
+            "/api/tokens": {"label": "脚本"}}
     client, token = site.signed_in()
     for rule, method in _routes(site):
         if method == "POST" and rule.rule == "/login":
