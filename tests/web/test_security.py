@@ -127,3 +127,17 @@ def test_behind_a_tls_proxy_cookies_are_secure_and_forms_must_come_from_the_site
     signed_in = browser.post("/login", data=form, headers={**PROXIED, "Referer": "https://wenze.example/login"})
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/diagrams"
     assert _cookie_flags(signed_in) == {"httponly", "path", "samesite", "secure"}
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_a_browser_gets_chinese_error_pages_and_a_script_json(site: Site) -> None:
+    browser, _token = site.signed_in("dangzu")
+    missing = browser.get("/no/such/page", headers=BROWSER)
+    assert missing.status_code == 404 and missing.content_type.startswith("text/html")
+    page = missing.get_data(as_text=True)
+    assert "页面不存在" in page and "未找到该地址" in page and "<html lang=\"zh-CN\">" in page
+    assert browser.get("/no/such/page").json["message"] == "未找到该地址"           # no Accept: a script
+    api = browser.get("/api/cases/999", headers=BROWSER)
+    assert api.status_code == 404 and api.content_type == "application/json"
