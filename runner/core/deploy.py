@@ -32,8 +32,9 @@ KINDS = {"bpmn": ("bpmn", "*.bpmn"), "dmn": ("dmn", "*.dmn"), "form": ("forms", 
          "regulation": ("bpmn/regulations", "*.json")}
 
 # What Wenze derives from the same files at deploy (the spec's extra keys). Raised when a new Wenze derives more
-# (2: viewers and parties), so deploying unchanged files after an upgrade makes versions that carry it.
-SPEC_FORMAT = 2
+# (2: viewers and parties; 3: timer_activities), so deploying unchanged files after an upgrade makes versions
+# that carry it.
+SPEC_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,9 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         specs["viewers"] = sorted(b.lane for b in regulation.bodies if not b.party) if regulation \
             else sorted(_lanes(nodes[process_id]))
         specs["parties"] = sorted(b.lane for b in regulation.bodies if b.party) if regulation else []
+        # The activity each boundary timer guards: an inbox shows a task's own deadline next to it.
+        specs["timer_activities"] = {timer: activity for pid in [process_id, *subs] if pid in nodes
+                                     for timer, activity in _timer_activities(nodes[pid]).items()}
         specs["fault_counting"] = regulation.fault_counting if regulation else None
         builds.append(ProcessBuild(process_id, spec.description or process_id, specs, files,
                                    {name: schemas[name] for name in sorted(used_forms)}, content_hash))
@@ -181,6 +185,12 @@ def _starters(process: Any) -> list[str]:
     values = process.xpath('./bpmn:extensionElements/spiff:properties/spiff:property[@name="startableBy"]/@value',
                            namespaces={"bpmn": BPMN_NS, "spiff": SPIFF_NS})
     return [lane.strip() for value in values for lane in re.split(r"[、,，]", value) if lane.strip()]
+
+
+def _timer_activities(process: Any) -> dict[str, str]:
+    """{boundary timer event id: the id of the activity it is attached to}, embedded sub-processes included."""
+    return {event.get("id"): event.get("attachedToRef") for event in process.xpath(
+        ".//bpmn:boundaryEvent[bpmn:timerEventDefinition]", namespaces={"bpmn": BPMN_NS})}
 
 
 def _lanes(process: Any) -> set[str]:

@@ -29,6 +29,7 @@ class Version:
     notice_tasks: tuple[str, ...]     # user tasks whose submission is the decision its notice prints
     viewers: frozenset[str]       # lanes whose staff may read its cases (runner.core.visibility)
     parties: frozenset[str]       # lanes of persons named in its cases: their own tasks only
+    timer_activities: dict[str, str]     # boundary timer element -> the activity element it guards
 
 
 _CACHE: dict[str, Version] = {}
@@ -54,7 +55,8 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
                                            tuple(row.spec.get("notice_tasks", ())),
                                            # A version deployed before these existed: administrators only.
                                            frozenset(row.spec.get("viewers", ())),
-                                           frozenset(row.spec.get("parties", ())))
+                                           frozenset(row.spec.get("parties", ())),
+                                           row.spec.get("timer_activities", {}))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

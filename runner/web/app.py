@@ -16,6 +16,7 @@ from . import failures, requests, security
 from .api import api, login as api_login
 from .diagrams import diagrams
 from .pages import pages
+from .workbench import workbench
 from .sessions import shown_user
 
 
@@ -41,6 +42,7 @@ def create_app(db: Database | None = None, scheduler: Any = None, settings: Sett
     app.register_blueprint(api)
     app.register_blueprint(diagrams)
     app.register_blueprint(pages)
+    app.register_blueprint(workbench)
 
     @app.context_processor
     def _who() -> dict[str, Any]:
@@ -48,7 +50,7 @@ def create_app(db: Database | None = None, scheduler: Any = None, settings: Sett
 
     @app.get("/")
     def home() -> Any:
-        return redirect("/diagrams")
+        return redirect("/tasks")
 
     @app.get("/health")
     def health() -> Any:

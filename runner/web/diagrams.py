@@ -13,7 +13,7 @@ from .extensions import database
 diagrams = Blueprint("diagrams", __name__)
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
-VENDORED = ("bpmn-js/dist/", "dmn-js/dist/")
+VENDORED = ("bpmn-js/dist/", "dmn-js/dist/", "@json-editor/json-editor/dist/")
 
 
 @diagrams.get("/vendor/<path:path>")

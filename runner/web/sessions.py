@@ -20,7 +20,7 @@ from .extensions import database, throttle
 from .security import credentials
 
 USER, VERSION = "user", "session_version"
-DEFAULT_PAGE = "/diagrams"
+DEFAULT_PAGE = "/tasks"
 
 
 def sign_in(name: str, password: str) -> User:

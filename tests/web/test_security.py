@@ -125,7 +125,7 @@ def test_behind_a_tls_proxy_cookies_are_secure_and_forms_must_come_from_the_site
     elsewhere = browser.post("/login", data=form, headers={**PROXIED, "Referer": "https://evil.example/"})
     assert elsewhere.status_code == 403 and "其他网站" in elsewhere.get_data(as_text=True)
     signed_in = browser.post("/login", data=form, headers={**PROXIED, "Referer": "https://wenze.example/login"})
-    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/diagrams"
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/tasks"
     assert _cookie_flags(signed_in) == {"httponly", "path", "samesite", "secure"}
 
 

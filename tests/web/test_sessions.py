@@ -43,7 +43,7 @@ def test_next_leads_to_a_page_of_this_site(site: Site, target: str) -> None:
                                     ""])
 def test_next_never_leads_to_another_site(site: Site, target: str) -> None:
     answer = _form_sign_in(site.client(), query=f"?next={quote(target, safe='')}")
-    assert answer.status_code == 302 and answer.headers["Location"] == "/diagrams"
+    assert answer.status_code == 302 and answer.headers["Location"] == "/tasks"
 
 
 def test_an_unknown_user_costs_the_same_password_check_as_a_wrong_password(site: Site, monkeypatch) -> None:

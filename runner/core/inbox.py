@@ -1,0 +1,86 @@
+"""A staff member's 待办 (to do): the ready tasks of their lanes, soonest deadline first.
+
+Each task carries the deadline that guards it (the armed boundary timer attached to its activity: the version's
+`timer_activities`), so the list can say by when, in the deadline's own unit, and whether it is provisional (a
+year whose holiday notice is not loaded yet) — and the case's overdue mark.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from ..store.db import Database
+from ..store.holidays import year_tables
+from ..store.models import Case, ProcessVersion, Task, Timer
+from . import clock, users, versions
+from .calendar import SHANGHAI, WorkCalendar, work_calendar
+
+PER_PAGE = 20
+
+
+def todo(db: Database, user_name: str, *, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
+    """{"total", "page", "per_page", "items"}: the user's ready tasks (an administrator's: all), ordered by the
+    due instant of their deadline (tasks without one last), then by arrival."""
+    with db.read() as session:
+        conn = session.connection()
+        user = users.get(conn, user_name)
+        query = (select(Task.id, Task.case_id, Task.element_id, Task.name, Task.lane, Task.created_at,
+                        Case.process_id, Case.process_version_id, Case.overdue, ProcessVersion.content_hash,
+                        ProcessVersion.name.label("process_name"))
+                 .join(Case, Task.case_id == Case.id).join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
+                 .where(Task.state == "ready"))
+        if users.ADMIN not in user.roles:
+            query = query.where(Task.lane.in_(user.roles))
+        rows = conn.execute(query).all()
+        guarding = _deadlines(conn, rows)
+        calendar = work_calendar(year_tables(conn)) if guarding else None
+    today = clock.now().astimezone(SHANGHAI).date()
+    for deadline in guarding.values():
+        assert calendar is not None
+        deadline["left"] = days_left(today, dt.date.fromisoformat(deadline["last_day"]), deadline["unit"], calendar)
+    items = [{"task": row.id, "case": row.case_id, "element": row.element_id, "name": row.name, "lane": row.lane,
+              "process": row.process_id, "process_name": row.process_name, "arrived_at": row.created_at.isoformat(),
+              "case_overdue": row.overdue, "deadline": guarding.get(row.id)} for row in rows]
+    never = dt.datetime.max.isoformat()
+    items.sort(key=lambda item: ((item["deadline"] or {}).get("due_at") or never, item["arrived_at"], item["task"]))
+    start = (page - 1) * per_page
+    return {"total": len(items), "page": page, "per_page": per_page, "items": items[start:start + per_page]}
+
+
+def _deadlines(conn: Any, rows: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """{task id: the earliest armed timer guarding it, described}; reminders (which only warn) are not deadlines."""
+    if not rows:
+        return {}
+    armed: dict[int, list[Any]] = {}
+    for timer in conn.execute(select(Timer.case_id, Timer.element_id, Timer.name, Timer.due_at, Timer.detail)
+                              .where(Timer.state == "armed", Timer.case_id.in_({row.case_id for row in rows}))):
+        armed.setdefault(timer.case_id, []).append(timer)
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        guards = versions.load(conn, row.process_version_id, row.content_hash).timer_activities
+        mine = sorted((t for t in armed.get(row.case_id, ()) if guards.get(t.element_id) == row.element_id
+                       and t.detail.get("kind") in ("deadline", "period_end") and t.detail.get("last_day")),
+                      key=lambda t: t.due_at)
+        if mine:
+            timer = mine[0]
+            found[row.id] = {"name": timer.name, "due_at": timer.due_at.isoformat(), "kind": timer.detail.get("kind"),
+                             "last_day": timer.detail.get("last_day"), "unit": timer.detail.get("unit"),
+                             "provisional": bool(timer.detail.get("provisional"))}
+    return found
+
+
+def days_left(today: dt.date, last_day: dt.date, unit: str | None, calendar: WorkCalendar) -> int:
+    """How many of the deadline's own units remain after today up to and including its last day (0: today is the
+    last day; negative: overdue by that many). Working-day periods count working days, adjusted days included."""
+    if unit != "working_days":
+        return (last_day - today).days
+    step = 1 if last_day >= today else -1
+    count, day = 0, today
+    while day != last_day:
+        day += dt.timedelta(days=step)
+        if calendar.is_workday(day)[0]:
+            count += step
+    return count

@@ -1,0 +1,76 @@
+"""The staff workbench: the 待办 inbox staff land on, and the task page with its form (README "Staff workbench").
+
+Pages only read; a task is completed by the page's script through the JSON API (`POST /api/tasks/<id>/complete`
+with the session's CSRF token), whose server-side validation is the authority: its errors are shown next to their
+fields, in Chinese, and what the user typed stays in the form.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+
+from ..core import cases, inbox
+from ..core.calendar import SHANGHAI
+from .extensions import database
+from .sessions import csrf_token, signed_in
+
+workbench = Blueprint("workbench", __name__)
+
+_UNITS = {"working_days": "个工作日", "calendar_days": "日", "months": "日"}   # a month's days left are days
+
+
+def beijing(instant: str | None) -> str:
+    """2026年10月9日 14:05 (Beijing time) for an ISO instant."""
+    if not instant:
+        return ""
+    at = dt.datetime.fromisoformat(instant).astimezone(SHANGHAI)
+    return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+
+
+def deadline_text(deadline: dict[str, Any] | None) -> str:
+    """「2026年10月9日 24:00 前（剩余 3 个工作日）」: the last day ends at 24:00 Beijing time (民法典 第二百零三条)."""
+    if not deadline:
+        return "—"
+    last = dt.date.fromisoformat(deadline["last_day"])
+    left, unit = deadline["left"], _UNITS.get(deadline.get("unit") or "", "日")
+    state = f"剩余 {left} {unit}" if left > 0 else "今日届满" if left == 0 else f"已逾期 {-left} {unit}"
+    return f"{last.year}年{last.month}月{last.day}日 24:00 前（{state}）"
+
+
+@workbench.app_template_filter("beijing")
+def _beijing_filter(instant: str | None) -> str:
+    return beijing(instant)
+
+
+def _signed_in_or_login() -> str | ResponseReturnValue:
+    user = signed_in()
+    return user if user is not None else redirect(f"/login?next={request.full_path.rstrip('?')}")
+
+
+@workbench.get("/tasks")
+def todo() -> ResponseReturnValue:
+    user = _signed_in_or_login()
+    if not isinstance(user, str):
+        return user
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    listed = inbox.todo(database(), user, page=number)
+    for item in listed["items"]:
+        item["deadline_text"] = deadline_text(item["deadline"])
+        item["overdue"] = bool(item["deadline"] and item["deadline"]["left"] < 0) or item["case_overdue"]
+    pages = max(1, -(-listed["total"] // listed["per_page"]))
+    return render_template("inbox.html", listed=listed, pages=pages)
+
+
+@workbench.get("/tasks/<task_id>")
+def task(task_id: str) -> ResponseReturnValue:
+    user = _signed_in_or_login()
+    if not isinstance(user, str):
+        return user
+    shown = cases.get_task(database(), task_id, user)
+    return render_template("task.html", task=shown, form_state={
+        "task": shown["id"], "schema": shown["schema"], "data": shown["data"] or {},
+        "ready": shown["state"] == "ready", "csrf_token": csrf_token()})
