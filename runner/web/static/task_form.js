@@ -42,13 +42,23 @@
   }) : null;
   if (editor && !state.ready) editor.on("ready", () => editor.disable());
 
+  // Each server error is written under the field it names (JSON Editor marks each field's container with
+  // data-schemapath="root.field.0.sub"); an error of a field the form does not show stays in the summary.
   function show(errors, message) {
     summary.textContent = message || "";
-    if (!editor) return;
-    editor.root.showValidationErrors((errors || []).map((error) => ({
-      path: ["root"].concat(error.path ? error.path.split("/") : []).join("."),
-      property: "server", message: error.message,
-    })));
+    holder.querySelectorAll(".field-error").forEach((node) => node.remove());
+    holder.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
+    for (const error of errors || []) {
+      const path = ["root"].concat(error.path ? error.path.split("/") : []).join(".");
+      const field = holder.querySelector(`[data-schemapath="${CSS.escape(path)}"]`);
+      if (!field) continue;
+      const note = document.createElement("p");
+      note.className = "field-error";
+      note.textContent = error.message;
+      field.appendChild(note);
+      const input = field.querySelector("input, select, textarea");
+      if (input) input.setAttribute("aria-invalid", "true");
+    }
   }
 
   const form = document.getElementById("task-form");
