@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from . import case_data, engine, forms, incidents, users, versions, visibility
 from ..errors import Conflict, InvalidData, NotFound
@@ -34,6 +34,30 @@ def latest_version(conn: Connection, process_id: str) -> versions.Version:
         raise NotFound(f"unknown process '{process_id}' (deployed: {', '.join(known) or 'none, run `wenze deploy`'})",
                        process=process_id)
     return versions.load(conn, row.id, row.content_hash)
+
+
+_LATEST_VERSIONS = select(ProcessVersion.process_id, ProcessVersion.name, func.max(ProcessVersion.id).label("id")) \
+    .group_by(ProcessVersion.process_id, ProcessVersion.name)
+
+
+def startable(db: Database, user_name: str) -> list[dict[str, Any]]:
+    """The processes `user_name` may open a case of (its `starters`, else its start event's lane; an
+    administrator: all), each with its latest version's name and start form schema (None: it takes no data)."""
+    with db.read() as session:
+        conn = session.connection()
+        user = users.get(conn, user_name)
+        latest: dict[str, Any] = {}
+        for row in conn.execute(_LATEST_VERSIONS):
+            if row.process_id not in latest or row.id > latest[row.process_id].id:
+                latest[row.process_id] = row
+        found = []
+        for process_id, row in sorted(latest.items()):
+            version = versions.load(conn, row.id)
+            lanes = version.starters or (version.start_lane,)
+            if users.ADMIN in user.roles or None in lanes or set(lanes) & set(user.roles):
+                found.append({"process": process_id, "name": row.name, "lanes": [lane for lane in lanes if lane],
+                              "schema": version.forms.get(version.start_form) if version.start_form else None})
+        return found
 
 
 def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: str) -> dict[str, Any]:

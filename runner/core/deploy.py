@@ -160,6 +160,7 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
                                       .encode()).hexdigest()
         specs = engine.specs_to_dict(spec, subs, {name: contents[("dmn", name)] for name in used_dmn})
         specs["starters"] = starters[process_id]
+        specs["start_lane"] = _start_lane(nodes[process_id])
         specs["start_form"] = engine.start_form(spec)
         # The user tasks whose submission is the decision a 处理决定书 prints (property decisionNotice="true").
         specs["notice_tasks"] = sorted({task_spec.bpmn_id for task_spec in engine.iter_task_specs(spec, subs)
@@ -185,6 +186,14 @@ def _starters(process: Any) -> list[str]:
     values = process.xpath('./bpmn:extensionElements/spiff:properties/spiff:property[@name="startableBy"]/@value',
                            namespaces={"bpmn": BPMN_NS, "spiff": SPIFF_NS})
     return [lane.strip() for value in values for lane in re.split(r"[、,，]", value) if lane.strip()]
+
+
+def _start_lane(process: Any) -> str | None:
+    """The lane of the process's (first) start event: who opens a case unless the process names starters."""
+    ids = process.xpath("./bpmn:startEvent/@id", namespaces={"bpmn": BPMN_NS})
+    lanes = process.xpath(".//bpmn:lane[bpmn:flowNodeRef = $id]/@name", id=ids[0] if ids else "",
+                          namespaces={"bpmn": BPMN_NS}) if ids else []
+    return str(lanes[0]) if lanes else None
 
 
 def _timer_activities(process: Any) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""A staff member's 待办 (to do): the ready tasks of their lanes, soonest deadline first.
+"""A staff member's lists: 待办 (to do: the ready tasks of their lanes, soonest deadline first), and the cases of
+已办, 我发起的 and 办结.
 
 Each task carries the deadline that guards it (the armed boundary timer attached to its activity: the version's
 `timer_activities`), so the list can say by when, in the deadline's own unit, and whether it is provisional (a
@@ -10,8 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
+from ..errors import NotFound
 from ..store.db import Database
 from ..store.holidays import year_tables
 from ..store.models import Case, ProcessVersion, Task, Timer
@@ -84,3 +86,36 @@ def days_left(today: dt.date, last_day: dt.date, unit: str | None, calendar: Wor
         if calendar.is_workday(day)[0]:
             count += step
     return count
+
+
+def _cases(conn: Any, query: Any, page: int, per_page: int) -> dict[str, Any]:
+    total = conn.scalar(select(func.count()).select_from(query.subquery()))
+    rows = conn.execute(query.order_by(Case.updated_at.desc(), Case.id.desc())
+                        .offset((page - 1) * per_page).limit(per_page))
+    return {"total": total, "page": page, "per_page": per_page, "items": [
+        {"case": row.id, "process": row.process_id, "process_name": row.process_name, "status": row.status,
+         "overdue": row.overdue, "started_by": row.started_by, "created_at": row.created_at.isoformat(),
+         "updated_at": row.updated_at.isoformat()} for row in rows]}
+
+
+_CASE_COLUMNS = (Case.id, Case.process_id, Case.status, Case.overdue, Case.started_by, Case.created_at,
+                 Case.updated_at, ProcessVersion.name.label("process_name"))
+
+LISTS = {"done": "已办", "started": "我发起的", "closed": "办结"}
+
+
+def cases_of(db: Database, user_name: str, which: str, *, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any]:
+    """The cases of one of the other lists (LISTS), most recently changed first: 已办 — running cases in which the
+    user completed a task; 我发起的 — cases the user started; 办结 — closed cases the user started or worked on."""
+    worked = select(Task.case_id).where(Task.completed_by == user_name)
+    query = select(*_CASE_COLUMNS).join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
+    if which == "done":
+        query = query.where(Case.status == "running", Case.id.in_(worked))
+    elif which == "started":
+        query = query.where(Case.started_by == user_name)
+    elif which == "closed":
+        query = query.where(Case.status == "completed", or_(Case.started_by == user_name, Case.id.in_(worked)))
+    else:
+        raise NotFound(f"没有「{which}」这个列表（可选：{'、'.join(LISTS)}）")
+    with db.read() as session:
+        return _cases(session.connection(), query, page, per_page)

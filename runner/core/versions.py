@@ -30,6 +30,7 @@ class Version:
     viewers: frozenset[str]       # lanes whose staff may read its cases (runner.core.visibility)
     parties: frozenset[str]       # lanes of persons named in its cases: their own tasks only
     timer_activities: dict[str, str]     # boundary timer element -> the activity element it guards
+    start_lane: str | None        # the lane of its start event (who may open a case when `starters` is empty)
 
 
 _CACHE: dict[str, Version] = {}
@@ -56,7 +57,7 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
                                            # A version deployed before these existed: administrators only.
                                            frozenset(row.spec.get("viewers", ())),
                                            frozenset(row.spec.get("parties", ())),
-                                           row.spec.get("timer_activities", {}))
+                                           row.spec.get("timer_activities", {}), row.spec.get("start_lane"))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

@@ -13,6 +13,7 @@ from flask import Blueprint, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ..core import cases, inbox
+from ..errors import NotFound
 from ..core.calendar import SHANGHAI
 from .extensions import database
 from .sessions import csrf_token, signed_in
@@ -57,12 +58,17 @@ def todo() -> ResponseReturnValue:
         return user
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    which = request.args.get("list", "todo")
+    if which != "todo":
+        listed = inbox.cases_of(database(), user, which, page=number)
+        return render_template("case_list.html", listed=listed, which=which, lists=inbox.LISTS,
+                               pages=max(1, -(-listed["total"] // listed["per_page"])))
     listed = inbox.todo(database(), user, page=number)
     for item in listed["items"]:
         item["deadline_text"] = deadline_text(item["deadline"])
         item["overdue"] = bool(item["deadline"] and item["deadline"]["left"] < 0) or item["case_overdue"]
     pages = max(1, -(-listed["total"] // listed["per_page"]))
-    return render_template("inbox.html", listed=listed, pages=pages)
+    return render_template("inbox.html", listed=listed, pages=pages, which=which, lists=inbox.LISTS)
 
 
 @workbench.get("/tasks/<task_id>")
@@ -72,5 +78,28 @@ def task(task_id: str) -> ResponseReturnValue:
         return user
     shown = cases.get_task(database(), task_id, user)
     return render_template("task.html", task=shown, form_state={
-        "task": shown["id"], "schema": shown["schema"], "data": shown["data"] or {},
-        "ready": shown["state"] == "ready", "csrf_token": csrf_token()})
+        "url": f"/api/tasks/{shown['id']}/complete", "extra": {}, "schema": shown["schema"],
+        "data": shown["data"] or {}, "ready": shown["state"] == "ready", "csrf_token": csrf_token()})
+
+
+@workbench.get("/cases/new")
+def procedures() -> ResponseReturnValue:
+    """The procedures the user's lanes may open a case of."""
+    user = _signed_in_or_login()
+    if not isinstance(user, str):
+        return user
+    return render_template("procedures.html", procedures=cases.startable(database(), user))
+
+
+@workbench.get("/cases/new/<process_id>")
+def start(process_id: str) -> ResponseReturnValue:
+    """A procedure's start form (or just a button, for one that takes no start data)."""
+    user = _signed_in_or_login()
+    if not isinstance(user, str):
+        return user
+    found = [p for p in cases.startable(database(), user) if p["process"] == process_id]
+    if not found:
+        raise NotFound(f"没有可由您发起的程序「{process_id}」")
+    return render_template("start.html", procedure=found[0], form_state={
+        "url": "/api/cases", "extra": {"process": process_id}, "schema": found[0]["schema"], "data": {},
+        "ready": True, "csrf_token": csrf_token()})

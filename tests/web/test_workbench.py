@@ -59,3 +59,30 @@ def test_working_days_left_skip_the_holiday_and_count_the_adjusted_saturday() ->
     assert inbox.days_left(dt.date(2026, 9, 30), dt.date(2026, 10, 12), "working_days", calendar) == 4
     assert inbox.days_left(dt.date(2026, 10, 12), dt.date(2026, 9, 30), "working_days", calendar) == -4
     assert inbox.days_left(dt.date(2026, 9, 30), dt.date(2026, 10, 12), "calendar_days", calendar) == 12
+
+
+def test_a_new_case_is_offered_only_of_procedures_the_users_lanes_may_start(wenshui) -> None:
+    client, _case = wenshui
+    offered = client.get("/cases/new", headers=basic("zonghe", "wenze")).get_data(as_text=True)
+    assert "文水县民政局行政过错责任倒查" in offered and "/cases/new/wenshui_fault_review" in offered
+    assert "/cases/new/wenshui_fault_review" not in client.get("/cases/new", headers=basic("beidiaocha", "wenze")) \
+        .get_data(as_text=True)
+    form = client.get("/cases/new/wenshui_fault_review", headers=basic("zonghe", "wenze")).get_data(as_text=True)
+    state = json.loads(re.search(r'id="form-state">(.*?)</script>', form, re.S).group(1))
+    assert state["url"] == "/api/cases" and state["extra"] == {"process": "wenshui_fault_review"}
+    refused = client.get("/cases/new/wenshui_fault_review", headers={**basic("beidiaocha", "wenze"),
+                                                                     "Accept": "text/html"})
+    assert refused.status_code == 404 and "没有可由您发起的程序" in refused.get_data(as_text=True)
+
+
+def test_done_started_and_closed_lists(wenshui) -> None:
+    client, case = wenshui
+    zonghe = basic("zonghe", "wenze")
+    done = client.get("/tasks?list=done", headers=zonghe).get_data(as_text=True)     # zonghe did the 受理登记
+    assert f"第 {case.id} 号" in done and "办理中" in done
+    assert f"第 {case.id} 号" in client.get("/tasks?list=started", headers=zonghe).get_data(as_text=True)
+    assert f"第 {case.id} 号" not in client.get("/tasks?list=closed", headers=zonghe).get_data(as_text=True)
+    assert f"第 {case.id} 号" not in client.get("/tasks?list=done", headers=basic("dangzu", "wenze")) \
+        .get_data(as_text=True)
+    unknown = client.get("/tasks?list=drafts", headers={**zonghe, "Accept": "text/html"})
+    assert unknown.status_code == 404 and "没有「drafts」这个列表" in unknown.get_data(as_text=True)

@@ -1,5 +1,5 @@
-// The task page's form: rendered from the task's JSON Schema by JSON Editor (npm @json-editor/json-editor),
-// submitted to the JSON API. The server validates every submission; its errors (already in Chinese) are shown
+// A form page (a task, or the start of a case): rendered from its JSON Schema by JSON Editor (npm
+// @json-editor/json-editor), submitted to the JSON API (state.url, with state.extra beside the form's "data"). The server validates every submission; its errors (already in Chinese) are shown
 // next to their fields and what the user typed stays in the form. JSON Editor's own English messages are never
 // shown (show_errors: "never"): the server is the authority.
 (function () {
@@ -67,10 +67,10 @@
     const button = document.getElementById("submit");
     button.disabled = true;
     try {
-      const answer = await fetch(`/api/tasks/${encodeURIComponent(state.task)}/complete`, {
+      const answer = await fetch(state.url, {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": state.csrf_token },
-        body: JSON.stringify({ data: editor ? editor.getValue() : {} }),
+        body: JSON.stringify(Object.assign({}, state.extra, { data: editor ? editor.getValue() : {} })),
       });
       const body = await answer.json().catch(() => ({}));
       if (answer.ok) {
