@@ -81,6 +81,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
 
 _TASK_TO_COMPLETE = (
     select(Task.state, Task.name, Task.lane, Task.form, Task.element_id, Task.completed_by, Task.completed_at,
+           Task.claimed_by,
            *CASE_COLUMNS, users.ROLES)
     .join(Case, Task.case_id == Case.id).join(ProcessVersion).where(Task.id == bindparam("task_id"))
     .with_for_update(of=(Case.__table__, Task.__table__)))
@@ -103,6 +104,9 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
                            task=task_id, state=task.state)
         users.require_lane(user, task.lane, f"task '{task.name}'")
+        if task.claimed_by not in (None, user.name) and users.ADMIN not in user.roles:
+            raise Conflict(f"任务「{task.name}」已由 {task.claimed_by} 认领，只有认领人可以办理", task=task_id,
+                           claimed_by=task.claimed_by)
         version = step.load()
         submitted = case_data.clean(data if data is not None else {}, "form data")
         if task.form:
@@ -154,7 +158,8 @@ def get_task(db: Database, task_id: str, viewer: str | None = None) -> dict[str,
         if viewer is not None:
             user = users.get(session.connection(), viewer)
             data = visibility.task_data(user, version, case.id, task.lane, task.form, data)
-        view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state}
+        view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state,
+                                                                           "claimed_by": task.claimed_by}
         view["schema"] = version.forms.get(task.form) if task.form else None
         view["data"] = _json_clean(data) if data is not None else None
         return view

@@ -90,6 +90,8 @@ class Task(Base):
     created_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(100))
+    # Who took the task (认领) or was given it by the lane's supervisor (指派): only they may complete it.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (Index("ix_task_state_lane", "state", "lane"),)
 

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from ..core import api_tokens, cases, deadline_changes, incidents, users
+from ..core import api_tokens, cases, claims, deadline_changes, incidents, users
 from ..errors import InvalidData
 from .extensions import database, scheduler
 from .sessions import csrf_token, current_user, sign_in, sign_out, signed_in
@@ -87,6 +87,28 @@ def get_task(task_id: str) -> ResponseReturnValue:
 def complete_task(task_id: str) -> ResponseReturnValue:
     body = _body()
     return _woke(jsonify(cases.complete_task(database(), task_id, body.get("data"), current_user())))
+
+
+@api.post("/tasks/<task_id>/claim")
+def claim_task(task_id: str) -> ResponseReturnValue:
+    """认领: take a ready task of one's lane; only the claimer completes it."""
+    return jsonify(claims.claim(database(), task_id, current_user()))
+
+
+@api.post("/tasks/<task_id>/release")
+def release_task(task_id: str) -> ResponseReturnValue:
+    """释放: give a claimed task back to its lane (its holder, the lane's supervisor or an administrator)."""
+    return jsonify(claims.release(database(), task_id, current_user()))
+
+
+@api.post("/tasks/<task_id>/assign")
+def assign_task(task_id: str) -> ResponseReturnValue:
+    """指派 {"user", "reason"?}: the lane's supervisor gives the task to a member of the lane."""
+    body = _body()
+    assignee, reason = body.get("user"), body.get("reason", "")
+    if not isinstance(assignee, str) or not isinstance(reason, str):
+        raise InvalidData("需要字符串字段 user（指派给谁）；reason（理由）须为字符串", field="user")
+    return jsonify(claims.assign(database(), task_id, assignee, current_user(), reason))
 
 
 @api.post("/cases/<id:case_id>/deadlines/<element_id>/extend")

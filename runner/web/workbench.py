@@ -78,7 +78,7 @@ def task(task_id: str) -> ResponseReturnValue:
         return user
     shown = cases.get_task(database(), task_id, user)
     return render_template("task.html", task=shown, form_state={
-        "url": f"/api/tasks/{shown['id']}/complete", "extra": {}, "schema": shown["schema"],
+        "task": shown["id"], "url": f"/api/tasks/{shown['id']}/complete", "extra": {}, "schema": shown["schema"],
         "data": shown["data"] or {}, "ready": shown["state"] == "ready", "csrf_token": csrf_token()})
 
 

@@ -61,6 +61,16 @@
     }
   }
 
+  // 认领 / 释放: the answer (or the refusal, in Chinese) is shown in place.
+  document.querySelectorAll("button.claim").forEach((button) => button.addEventListener("click", async () => {
+    const answer = await fetch(`/api/tasks/${encodeURIComponent(state.task)}/${button.dataset.action}`, {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": state.csrf_token },
+    });
+    const body = await answer.json().catch(() => ({}));
+    if (answer.ok) document.getElementById("claimed-by").textContent = body.claimed_by || "（未认领）";
+    summary.textContent = answer.ok ? "" : body.message || "操作失败";
+  }));
+
   const form = document.getElementById("task-form");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
