@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024,
                                 description="a number of bytes from 1024 to 67108864 (the largest request body "
                                             "the web app reads)")
+    attachment_max_bytes: int = Field(20 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024,
+                                      description="a number of bytes from 1024 to 536870912 (the largest evidence "
+                                                  "file a task accepts)")
     login_failures_per_account: int = Field(5, ge=1, le=1000, description="a number from 1 to 1000 (failed "
                                             "sign-ins of one account within the window before it is refused)")
     login_failures_per_address: int = Field(20, ge=1, le=10000, description="a number from 1 to 10000 (failed "

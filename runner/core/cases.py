@@ -72,7 +72,7 @@ def start_case(db: Database, process_id: str, data: dict[str, Any], user_name: s
                               errors=forms.undeclared(data, ()))
         step.start(version, data)
         users.require_any_lane(user, version.starters or (engine.start_lane(step.workflow),),
-                               f"starting '{process_id}'")
+                               f"发起「{process_id}」")
         step.advance()
         case = step.create(user.name)
         step.timeline.add("started", process_id, actor=user.name, version=version.id, data=data)
@@ -103,7 +103,7 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
             raise Conflict(f"task '{task.name}' is already {task.state}"
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
                            task=task_id, state=task.state)
-        users.require_lane(user, task.lane, f"task '{task.name}'")
+        users.require_lane(user, task.lane, f"任务「{task.name}」")
         if task.claimed_by not in (None, user.name) and users.ADMIN not in user.roles:
             raise Conflict(f"任务「{task.name}」已由 {task.claimed_by} 认领，只有认领人可以办理", task=task_id,
                            claimed_by=task.claimed_by)

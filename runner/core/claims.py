@@ -49,7 +49,7 @@ def claim(db: Database, task_id: str, user_name: str) -> dict[str, Any]:
     with db.connect_write() as conn:
         task = _ready(conn, task_id)
         user = users.get(conn, user_name)
-        users.require_lane(user, task.lane, f"task '{task.name}'")
+        users.require_lane(user, task.lane, f"任务「{task.name}」")
         if task.claimed_by == user.name:
             return {"task": task.id, "case": task.case_id, "claimed_by": user.name}
         if task.claimed_by is not None:

@@ -97,7 +97,7 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         if bound is not None and bound in user.roles:
             raise Forbidden(f"'{target.name}' binds {bound}, which cannot extend its own deadline; {supervisor} may",
                             user=user.name)
-        require_lane(user, supervisor, f"extending '{target.name}'")
+        require_lane(user, supervisor, f"「{target.name}」的延期")
         already = int(target.detail.get("extended_by", 0))
         if cap is not None and already + extra > cap:
             raise InvalidData(f"'{target.name}' may be extended by at most {cap} in all; {already} already granted",

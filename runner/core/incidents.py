@@ -67,7 +67,7 @@ def listed(db: Database, *, open_only: bool = True, case_id: int | None = None) 
 def for_administrator(db: Database, user_name: str, *, open_only: bool = True) -> list[dict[str, Any]]:
     """The incident list as an administrator reads it (anyone else: Forbidden)."""
     with db.read() as session:
-        users.require_admin(users.get(session.connection(), user_name), "read the incidents")
+        users.require_admin(users.get(session.connection(), user_name), "查看故障")
     return listed(db, open_only=open_only)
 
 
@@ -82,7 +82,7 @@ def view(incident: Incident, process_id: str) -> dict[str, Any]:
 def resolve(db: Database, incident_id: int, user_name: str) -> dict[str, Any]:
     """Close an incident (an administrator fixed its cause) and re-arm the timers its case parked, to fire again."""
     with db.write() as session:
-        users.require_admin(users.get(session.connection(), user_name), "resolve an incident")
+        users.require_admin(users.get(session.connection(), user_name), "关闭故障")
         incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFound(f"unknown incident {incident_id}", incident=incident_id)

@@ -53,7 +53,7 @@ def get(conn: Connection, name: str) -> Principal:
 
 def require_admin(user: Principal | User, what: str) -> None:
     if ADMIN not in user.roles:
-        raise Forbidden(f"only an administrator may {what}; '{user.name}' is not one", user=user.name, role=ADMIN)
+        raise Forbidden(f"只有管理员可以{what}；{user.name} 不是管理员", user=user.name, role=ADMIN)
 
 
 def require_lane(user: Principal | User, lane: str | None, what: str) -> None:
@@ -65,8 +65,7 @@ def require_any_lane(user: Principal | User, lanes: tuple[str | None, ...], what
     named = [lane for lane in lanes if lane is not None]
     if len(named) < len(lanes) or ADMIN in user.roles or set(named) & set(user.roles):
         return       # a task outside any lane may be worked by anyone signed in
-    raise Forbidden(f"user '{user.name}' does not hold the role '{'、'.join(named)}' required for {what}",
-                    user=user.name, role="、".join(named))
+    raise Forbidden(f"{user.name} 不属于「{'、'.join(named)}」，不能办理{what}", user=user.name, role="、".join(named))
 
 
 def upsert(session: Session, name: str, display_name: str, roles: list[str], password: str) -> User:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 
-from ..core import api_tokens, cases, claims, deadline_changes, incidents, users
+from ..core import api_tokens, attachments, cases, claims, deadline_changes, incidents, users
 from ..errors import InvalidData
-from .extensions import database, scheduler
+from .extensions import database, scheduler, settings
 from .sessions import csrf_token, current_user, sign_in, sign_out, signed_in
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -111,6 +111,30 @@ def assign_task(task_id: str) -> ResponseReturnValue:
     return jsonify(claims.assign(database(), task_id, assignee, current_user(), reason))
 
 
+@api.post("/tasks/<task_id>/attachments")
+def add_attachment(task_id: str) -> ResponseReturnValue:
+    """An evidence file (multipart field `file`) for a ready task (201)."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidData("需要以 multipart/form-data 的 file 字段上传文件", field="file")
+    limits = settings()
+    return jsonify(attachments.add(database(), limits.home, limits.attachment_max_bytes, task_id, current_user(),
+                                   upload.filename or "", upload.read(limits.attachment_max_bytes + 1))), 201
+
+
+@api.get("/cases/<id:case_id>/attachments")
+def list_attachments(case_id: int) -> ResponseReturnValue:
+    return jsonify(attachments.listed(database(), case_id, current_user()))
+
+
+@api.get("/attachments/<id:attachment_id>")
+def download_attachment(attachment_id: int) -> ResponseReturnValue:
+    """The file, as a download (never shown inline: a browser runs nothing from it)."""
+    shown, stored = attachments.opened(database(), settings().home, attachment_id, current_user())
+    return send_file(stored, mimetype=shown["media_type"], as_attachment=True, download_name=shown["file_name"],
+                     max_age=0)
+
+
 @api.post("/cases/<id:case_id>/deadlines/<element_id>/extend")
 def extend_deadline(case_id: int, element_id: str) -> ResponseReturnValue:
     """Extend a soft deadline by {"by": N units, "reason": "…"}; the reason goes on the case timeline."""
@@ -145,7 +169,7 @@ def _token_owner(body: dict[str, Any] | None = None) -> str:
     if not isinstance(named, str):
         raise InvalidData("user 须为用户名", field="user")
     with database().read() as session:
-        users.require_admin(users.get(session.connection(), me), "manage another user's API tokens")
+        users.require_admin(users.get(session.connection(), me), "管理他人的 API 令牌")
     return named
 
 

@@ -31,11 +31,12 @@ def create_app(db: Database | None = None, scheduler: Any = None, settings: Sett
                                 else secrets.token_hex(32))
     app.extensions["wenze.db"] = db or Database(settings.database)
     app.extensions["wenze.scheduler"] = scheduler
+    app.extensions["wenze.settings"] = settings
     app.extensions["wenze.throttle"] = Throttle(settings.login_failures_per_account,
                                                 settings.login_failures_per_address,
                                                 dt.timedelta(minutes=settings.login_window_minutes))
     # Order matters: a request is checked for what it carries before anything (CSRF included) reads it.
-    requests.install(app, settings.max_body_bytes)
+    requests.install(app, settings.max_body_bytes, {"api.add_attachment": settings.attachment_max_bytes})
     csrf = security.install(app, settings)
     csrf.exempt(api_login)
     failures.install(app)

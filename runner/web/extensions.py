@@ -6,6 +6,7 @@ from typing import Protocol
 from flask import current_app
 
 from ..core.sign_in import Throttle
+from ..settings import Settings
 from ..store.db import Database
 
 
@@ -31,3 +32,9 @@ def throttle() -> Throttle:
     """How many failed sign-ins this app allows (runner.core.sign_in)."""
     limits: Throttle = current_app.extensions["wenze.throttle"]
     return limits
+
+
+def settings() -> Settings:
+    """The settings the app was made with."""
+    made_with: Settings = current_app.extensions["wenze.settings"]
+    return made_with

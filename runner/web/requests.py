@@ -48,7 +48,8 @@ class StrictJSON(DefaultJSONProvider):
         return parse(s)
 
 
-def install(app: Flask, max_body_bytes: int) -> None:
+def install(app: Flask, max_body_bytes: int, uploads: dict[str, int]) -> None:
+    """`uploads`: the views (by endpoint) that take a file, with the largest body each reads instead."""
     app.url_map.converters["id"] = RowId
     app.json = StrictJSON(app)
     # Werkzeug refuses (413) a body it streams past this size, one sent without a length (chunked) included.
@@ -56,7 +57,11 @@ def install(app: Flask, max_body_bytes: int) -> None:
 
     @app.before_request
     def _check() -> None:
-        check(max_body_bytes)
+        limit = uploads.get(request.endpoint or "", max_body_bytes)
+        if limit != max_body_bytes:
+            # a multipart body carries the file plus its form's few fields and boundaries
+            request.max_content_length = limit + 64 * 1024
+        check(request.max_content_length or max_body_bytes)
 
 
 def check(max_body_bytes: int) -> None:

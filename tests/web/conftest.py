@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from runner.core import api_tokens, cases, incidents
+from runner.core import api_tokens, attachments, cases, incidents
 from runner.settings import Settings
 from runner.store.db import Database
 from runner.web.app import create_app
@@ -22,6 +22,9 @@ from tests.conftest import FIXTURES, seed
 # What a designer's hostile <bpmn:documentation> could hold: XHTML script runs if a browser renders the file as XML.
 SCRIPT_IN_DOCUMENTATION = ('<bpmn:documentation>测试 第一条 <html:script xmlns:html="http://www.w3.org/1999/xhtml">'
                            'fetch("/pwned");document.title="PWNED"</html:script></bpmn:documentation>')
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def procedure_root(tmp_path: Path) -> Path:
@@ -46,6 +49,7 @@ class Site:
     task: str           # the ready task 决定 (局党组), under the soft deadline decide_due
     incident: int       # an open incident of the case (what an administrator would resolve)
     token: int          # the id of an API token of zonghe's
+    attachment: int     # a PDF dangzu added to the task
 
     def client(self) -> FlaskClient:
         return self.app.test_client()
@@ -63,13 +67,18 @@ def make_site(db: Database, tmp_path: Path, **settings: Any) -> Site:
     started = cases.start_case(db, "mini", {}, "zonghe")
     waiting = cases.complete_task(db, started["ready_tasks"][0]["id"], {"who": "王敏", "received_on": "2026-09-29", "tags": []},
                                   "zonghe")
-    app = create_app(db, settings=Settings(secret_key="one key for the tests", **settings))
+    # evidence files up to 64 KiB: a body past the app's 1 MiB limit is too large for every route, uploads included
+    made = Settings(secret_key="one key for the tests",
+                    **{"home": tmp_path / "home", "attachment_max_bytes": 64 * 1024, **settings})
+    app = create_app(db, settings=made)
     incidents.record(db, started["case"], "script", "测试：一个已登记的故障", None)
     [incident] = incidents.listed(db)
     with db.write() as session:
         token = api_tokens.create(session, "zonghe", "测试脚本")
         session.commit()
-    return Site(app, db, started["case"], waiting["ready_tasks"][0]["id"], incident["id"], token["id"])
+    task = waiting["ready_tasks"][0]["id"]
+    attachment = attachments.add(db, made.home, made.attachment_max_bytes, task, "dangzu", "询问笔录.pdf", PDF)
+    return Site(app, db, started["case"], task, incident["id"], token["id"], attachment["id"])
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ and succeed.
 """
 from __future__ import annotations
 
+import io
+
 import http.client
 import json
 import threading
@@ -22,7 +24,7 @@ from werkzeug.routing import Rule
 
 from runner.store.models import Base
 from runner.web.requests import MAX_DEPTH, MAX_ID
-from tests.web.conftest import Site, basic
+from tests.web.conftest import PDF, Site, basic
 
 LIMIT = 1024 * 1024              # WENZE_MAX_BODY_BYTES's default
 
@@ -37,7 +39,7 @@ def _values(site: Site) -> dict[str, Any]:
     return {"case_id": site.case, "task_id": site.task, "element_id": "decide_due", "kind": "bpmn",
             "name": "mini.bpmn", "path": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
             "filename": "diagram.js", "incident_id": site.incident, "token_id": site.token,
-            "process_id": "mini"}
+            "process_id": "mini", "attachment_id": site.attachment}
 
 
 def _url(site: Site, rule: Rule, **replaced: Any) -> str:
@@ -163,8 +165,9 @@ def test_the_same_requests_without_the_bad_input_succeed(site: Site) -> None:
             continue     # the sign-in form: test_sessions.py posts it with its form token
         if method == "POST" and rule.rule in ("/api/login", "/logout", "/api/logout"):
             client, token = site.signed_in()      # signing in or out again ends the session the others use
-        answer = client.open(_url(site, rule), method=method, json=good.get(rule.rule),
-                             headers={"X-CSRFToken": token})
+        body = {"data": {"file": (io.BytesIO(PDF), "证据.pdf")}, "content_type": "multipart/form-data"} \
+            if rule.endpoint == "api.add_attachment" else {"json": good.get(rule.rule)}
+        answer = client.open(_url(site, rule), method=method, headers={"X-CSRFToken": token}, **body)
         if method == "POST" and rule.rule in ("/api/login", "/logout", "/api/logout"):
             client, token = site.signed_in()
         assert answer.status_code < 400, (method, rule.rule, answer.data[:300])
