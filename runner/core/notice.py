@@ -266,7 +266,7 @@ def _issuer(decision: Submission, regulation: Regulation | None) -> str | None:
 def _title(schema: Mapping[str, Any]) -> str:
     """处理决定书, or the text's own word for it as the decide form names the step (作出问责决定 → 问责决定书)."""
     title = str(schema.get("title") or "").removeprefix("作出")
-    return f"{title}书" if title.endswith("决定") else "处理决定书"
+    return f"{title}书" if title.endswith("决定") and len(title) > len("决定") else "处理决定书"
 
 
 def _date(decision: Submission) -> str:
