@@ -102,7 +102,8 @@ def _explained(validator: Draft202012Validator, data: dict[str, Any]) -> list[Fi
         title = _title(schema, path)
         if title:
             entry["title"] = title
-        if error.schema.get("description") and error.validator in ("const", "not"):
-            entry["reason"] = error.schema["description"]   # e.g. the 第十六条 exclusion a member violates
+        if error.schema.get("description") and error.validator in ("const", "not", "pattern"):
+            # e.g. the 第十六条 exclusion a member violates, the form a 发文字号 takes
+            entry["reason"] = error.schema["description"]
         errors.append(entry)
     return errors
