@@ -184,8 +184,12 @@ def _parties(decision: Submission, earlier: Sequence[Submission], problems: list
                 for line in _lines(((k, p) for k, p in properties.items() if p.get("type") == "string"
                                     and p.get("format") != "date"), item, problems, case_wide=False):
                     facts[name][line.title] = line
-    return tuple(Party(name, tuple(facts[name].values()), tuple(lines),
-                       _articles([*facts[name].values(), *lines])) for name, lines in decided.items())
+    parties = []
+    for name, lines in decided.items():
+        # What the decision itself states under the same title (情节等级, 所在科室或单位 …) replaces the finding.
+        found = tuple(line for title, line in facts[name].items() if title not in {d.title for d in lines})
+        parties.append(Party(name, found, tuple(lines), _articles([*found, *lines])))
+    return tuple(parties)
 
 
 def _lines(fields: Iterable[tuple[str, Mapping[str, Any]]], data: Mapping[str, Any], problems: list[str],

@@ -37,7 +37,8 @@ INVESTIGATE_FORM: dict[str, Any] = {"title": "调查", "properties": {
         "person": {"type": "string", "title": "姓名"},
         "fault_type": {"type": "string", "title": "该人员的过错情形", "oneOf": [
             {"const": "art7_7", "title": "第七条（七）违反法定程序进行处罚的"}]},
-        "aggravate": {"type": "boolean", "title": "拒不改正"}}}}}}
+        "aggravate": {"type": "boolean", "title": "拒不改正"},
+        "grounds": {"type": "string", "title": "认定依据和理由"}}}}}}
 
 
 def decided(**data: Any) -> notice.Submission:
@@ -52,7 +53,7 @@ def decided(**data: Any) -> notice.Submission:
 
 INVESTIGATED = notice.Submission(INVESTIGATE_FORM, {
     "facts_found": "承办人未履行告知程序。\n当事人因此未能陈述申辩。",
-    "person_facts": [{"person": "陈晨", "fault_type": "art7_7", "aggravate": True},
+    "person_facts": [{"person": "陈晨", "fault_type": "art7_7", "aggravate": True, "grounds": "调查组的意见"},
                      {"person": "王五", "fault_type": "art7_7"}]}, DECIDED_AT)
 
 
@@ -68,6 +69,7 @@ def test_the_notice_prints_the_decision_per_person_under_the_forms_titles() -> N
     assert built.facts == ("承办人未履行告知程序。", "当事人因此未能陈述申辩。")
     [party] = built.parties                              # 王五 was investigated but not decided on: not addressed
     assert party.name == "陈晨" and built.addressees == "陈晨"
+    # 认定依据和理由 as the decision states it replaces the 调查组's; yes/no circumstances are not findings printed
     assert party.facts == (notice.Line("该人员的过错情形", "第七条（七）违反法定程序进行处罚的"),)
     assert party.decided == (notice.Line("处理形式", "第十三条（一）责令做出书面检查；第十三条（二）通报批评"),
                              notice.Line("提请司法机关追究刑事责任", ""),

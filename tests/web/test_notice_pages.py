@@ -14,8 +14,9 @@ from pypdf import PdfReader
 from runner.settings import Settings
 from runner.store.db import Database
 from runner.web.app import create_app
-from tests.procedures import test_wenshui as wenshui, test_yanchi as yanchi
-from tests.procedures.driver import Procedure
+from tests.procedures import (test_chifeng as chifeng, test_jinzhai as jinzhai, test_mingshan as mingshan,
+                              test_wenshui as wenshui, test_yanchi as yanchi)
+from tests.procedures.driver import Case, Procedure
 
 WENSHUI_APPEAL = "如不服本决定，可在接到处理决定后30日内向上级组织人事部门或监察部门申诉。"
 ENGINE_WORDS = re.compile(r"[A-Za-z]{3,}")       # engine notes, table ids, codes: nothing English reaches the page
@@ -178,3 +179,48 @@ def test_the_deciding_step_records_a_proper_document_number_or_nothing_is_decide
         assert "文民发〔2026〕3号" in error["reason"] and "六角括号" in error["reason"]
     assert case.elements() == ["decide"]
     assert client.get(f"/cases/{case.id}/notice").status_code == 404
+
+
+def _chifeng(procedure: Procedure) -> Case:
+    case = chifeng.to_decision(procedure)
+    case.complete("determine", chifeng.determination())
+    case.complete("decide", chifeng.decision("2026-04-24"))
+    return case
+
+
+def _mingshan(procedure: Procedure) -> Case:
+    case = mingshan.to_review(procedure)
+    case.complete("review", mingshan.review(findings=[
+        mingshan.finding("刘伟", "officer"), mingshan.finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
+    case.complete("decide", mingshan.decision(mingshan.person("刘伟", "执法一科", "L3", ["warning"]),
+                                              mingshan.person("孙丽", "法制科", "L2", ["circulated_criticism"])))
+    return case
+
+
+# (module, user of one of its bodies, how a case reaches its decision, what its 版头 and 文号 say, a remedy sentence)
+EVERY_REGULATION = [
+    (wenshui, "dangzu", lambda p: wenshui.decided_case(p, "2026-09-29"), "文水县民政局", "文民责〔2026〕1号",
+     WENSHUI_APPEAL),
+    (yanchi, "dangzuhui", lambda p: yanchi.decided_case(p, ("马某", ["written_self_criticism"])), "盐池县医疗保障局",
+     "盐医保追〔2026〕1号", "如不服本决定，可向局重大执法决定法制审核机构申请复核。"),
+    (chifeng, "jijian", _chifeng, "派驻纪检监察组", "赤应急决〔2026〕5号",
+     "如不服本决定，可在接到决定通知之日起30日内申请复核。"),
+    (jinzhai, "wenzejiguan", jinzhai.decided_case, "金寨县人民政府", "金问责〔2026〕3号",
+     "如不服本决定，可自知道该问责决定之日起30日内向原处理机关申请复核"),
+    (mingshan, "lingdao", _mingshan, "执法过错责任追究领导小组", "明过决〔2026〕3号",
+     "对本决定给予的政纪处分不服的，可提出申诉。"),
+]
+
+
+@pytest.mark.parametrize("module, user, decide, issuer, number, remedy", EVERY_REGULATION,
+                         ids=[entry[0].PROCESS for entry in EVERY_REGULATION])
+def test_every_regulations_notice_is_issuable_and_free_of_engine_notes(
+        deployed: Database, clock, module, user, decide, issuer, number, remedy) -> None:
+    case = decide(Procedure(deployed, clock, module.PROCESS))
+    page = signed_in(deployed, user).get(f"/cases/{case.id}/notice")
+    html = page.get_data(as_text=True)
+    text = document_text(html)
+    assert page.status_code == 200 and text.startswith(issuer + number)
+    assert remedy in text and "一、" in text
+    assert not ENGINE_WORDS.search(text), ENGINE_WORDS.findall(text)
+    assert "本决定书尚不能印发" not in html
