@@ -22,7 +22,7 @@ ensure_venv() {  # .venv with Wenze (editable) and its test tools; reinstalled w
   if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
     echo "installing Python packages into .venv …" >&2
     "$VENV/bin/pip" install -q -e "$ROOT[test]" 2>&1 | grep -v '^WARNING: Location' >&2 || true
-    "$VENV/bin/python" -c 'import runner, SpiffWorkflow, flask, sqlalchemy, psycopg, playwright' 
+    "$VENV/bin/python" -c 'import runner, SpiffWorkflow, flask, sqlalchemy, psycopg, playwright, weasyprint, pypdf'
     touch "$stamp"
   fi
 }
@@ -42,4 +42,12 @@ ensure_postgres() {  # Debian's PostgreSQL server binaries (no system cluster is
 
 ensure_chromium() {  # Debian's Chromium for the browser tests (Playwright drives it; no browser download)
   command -v chromium >/dev/null || { echo "installing Chromium …" >&2; _apt_install chromium; }
+}
+
+ensure_pdf_fonts() {  # the decision notice's PDF (WeasyPrint): Pango, and Noto Serif CJK SC for the Chinese text
+  local wanted=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0) installed
+  installed=$(dpkg-query -W -f='${db:Status-Abbrev}\n' "${wanted[@]}" 2>/dev/null | grep -c '^ii' || true)
+  [ "$installed" -eq "${#wanted[@]}" ] && return 0
+  echo "installing Pango and the Noto CJK fonts …" >&2
+  _apt_install "${wanted[@]}"
 }

@@ -5,13 +5,14 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy.orm import Session
 
-from . import case_data, engine, forms, incidents, users, versions, visibility
+from . import case_data, engine, forms, incidents, notice, regulations, users, versions, visibility
 from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
 from ..store.db import Database
-from ..store.models import Case, DecisionRecord, Event, FaultRecord, ProcessVersion, Task, Timer
+from ..store.models import Artifact, Case, DecisionRecord, Event, FaultRecord, ProcessVersion, Task, Timer
 
 
 def _json_clean(data: Any) -> Any:
@@ -217,22 +218,36 @@ def show_case(db: Database, case_id: int, viewer: str | None = None) -> dict[str
         }
 
 
-def decision_notice(db: Database, case_id: int, viewer: str | None = None) -> dict[str, Any]:
-    """What a 处理决定书 prints: only what the deciding step submitted (the tasks the diagram marks decisionNotice),
-    the case's windows and the Chinese titles of coded choices. A case without a decision has no notice: nothing
-    a clerk entered earlier may appear as if it were decided."""
-    case = show_case(db, case_id, viewer)
+def decision_notice(db: Database, case_id: int, user_name: str) -> notice.Notice:
+    """The 处理决定书 of a case, from what its deciding step (the task the diagram marks decisionNotice) submitted,
+    the facts earlier steps recorded and the regulation as deployed with the case's version (runner.core.notice).
+    Only those who may read the case whole may read it (runner.core.visibility). A case without a decision has no
+    notice: nothing a clerk entered earlier may appear as if it were decided."""
     with db.read() as session:
-        version = versions.load(session.connection(), session.get_one(Case, case_id).process_version_id)
-    decided = [event for event in case["events"]
-               if event["kind"] == "task_completed" and event["element"] in version.notice_tasks]
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"没有编号为 {case_id} 的案件", case=case_id)
+        version = versions.load(session.connection(), case.process_version_id)
+        visibility.require_whole(users.get(session.connection(), user_name), version, case_id)
+        regulation = _regulation_of(session, case.process_version_id)
+        completed = session.execute(select(Event.at, Event.element_id, Event.data, Task.form)
+                                    .join(Task, Task.id == Event.task_id)
+                                    .where(Event.case_id == case_id, Event.kind == "task_completed")
+                                    .order_by(Event.id)).all()
+    steps = [(row.element_id, notice.Submission(version.forms.get(row.form) or {} if row.form else {},
+                                                 row.data.get("data") or {}, row.at)) for row in completed]
+    decided = [number for number, (element, _) in enumerate(steps) if element in version.notice_tasks]
     if not decided:
-        raise NotFound(f"case {case_id} has no decision yet, so it has no decision notice (处理决定书)",
-                       case=case_id)
-    data: dict[str, Any] = {}
-    for event in decided:
-        data.update(event.get("data") or {})
-    return {"case": case, "data": data, "windows": [t for t in case["timers"] if t.get("kind") == "period_end"],
-            "labels": forms.choice_labels(version.forms.values())}
+        raise NotFound(f"案件 {case_id} 尚未作出处理决定，没有处理决定书", case=case_id)
+    last = decided[-1]
+    return notice.build(case_id, steps[last][1], [submission for _, submission in steps[:last]], regulation)
 
 
+def _regulation_of(session: Session, version_id: int) -> regulations.Regulation | None:
+    """The registry entry as deployed with the version (its file's content then, not the latest)."""
+    files = session.scalar(select(ProcessVersion.files).where(ProcessVersion.id == version_id)) or {}
+    entry = next(((path, digest) for path, digest in files.items() if path.startswith("bpmn/regulations/")), None)
+    if entry is None:
+        return None
+    content = session.scalar(select(Artifact.content).where(Artifact.hash == entry[1]))
+    return regulations.parse(entry[0].removeprefix("bpmn/regulations/"), content) if content is not None else None

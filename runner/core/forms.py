@@ -106,27 +106,8 @@ def _explained(validator: Draft202012Validator, data: dict[str, Any]) -> list[Fi
         title = _title(schema, path)
         if title:
             entry["title"] = title
-        if error.schema.get("description") and error.validator in ("const", "not"):
-            entry["reason"] = error.schema["description"]   # e.g. the 第十六条 exclusion a member violates
+        if error.schema.get("description") and error.validator in ("const", "not", "pattern"):
+            # e.g. the 第十六条 exclusion a member violates, the form a 发文字号 takes
+            entry["reason"] = error.schema["description"]
         errors.append(entry)
     return errors
-
-
-def choice_labels(schemas: Iterable[dict[str, Any]]) -> dict[str, str]:
-    """{stored code: Chinese title} for every `oneOf: [{const, title}]` choice in the given forms."""
-    labels: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for option in node.get("oneOf", []):
-                if isinstance(option, dict) and "const" in option and "title" in option:
-                    labels.setdefault(str(option["const"]), option["title"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for schema in schemas:
-        walk(schema)
-    return labels

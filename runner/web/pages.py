@@ -1,12 +1,15 @@
 """Staff-facing pages: sign-in and out, and the printable decision notice (处理决定书)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request
+from urllib.parse import quote
+
+from flask import Blueprint, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ..core import cases
+from ..core.notice import Notice, chinese_number
 from ..errors import Forbidden, NotFound, TooManyAttempts, WenzeError
-from . import failures
+from . import failures, pdf
 from .extensions import database
 from .sessions import local_path, sign_in, sign_out, signed_in
 
@@ -41,14 +44,37 @@ def logout() -> ResponseReturnValue:
 
 @pages.get("/cases/<id:case_id>/notice")
 def notice(case_id: int) -> ResponseReturnValue:
-    """The decision notice, printed from what the deciding step submitted and the appeal windows; print with the
-    browser. A case without a decision gets a page saying so."""
-    viewer = signed_in()
-    if viewer is None:
-        return redirect(f"/login?next=/cases/{case_id}/notice")
+    """The decision notice laid out as GB/T 9704-2012 lays out an official document, to print from the browser or
+    download as PDF. A case without a decision gets a page saying so."""
+    decided = _decided(case_id, "notice")
+    if not isinstance(decided, Notice):
+        return decided
+    return render_template("notice.html", notice=decided, number=chinese_number)
+
+
+@pages.get("/cases/<id:case_id>/notice.pdf")
+def notice_pdf(case_id: int) -> ResponseReturnValue:
+    """The same notice as an A4 PDF with its font embedded, named by the case and the 文号."""
+    decided = _decided(case_id, "notice.pdf")
+    if not isinstance(decided, Notice):
+        return decided
+    document = pdf.render(render_template("notice_pdf.html", notice=decided, number=chinese_number))
+    name = f"{decided.title}-案件{case_id}{('-' + decided.document_no) if decided.document_no else ''}.pdf"
+    response = make_response(document)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f"attachment; filename=notice-{case_id}.pdf; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _decided(case_id: int, page: str) -> Notice | ResponseReturnValue:
+    """The case's notice for the signed-in user, or the page to answer instead: sign in first, no decision yet
+    (404), or not a body of the case's regulation (403)."""
+    user = signed_in()
+    if user is None:
+        return redirect(f"/login?next=/cases/{case_id}/{page}")
     try:
-        notice = cases.decision_notice(database(), case_id, viewer)
-    except NotFound:
-        return render_template("notice_missing.html", case_id=case_id), 404
-    return render_template("notice.html", case=notice["case"], data=notice["data"], windows=notice["windows"],
-                           label=notice["labels"])
+        return cases.decision_notice(database(), case_id, user)
+    except NotFound as err:
+        return render_template("notice_missing.html", case_id=case_id, message=err.message), 404
+    except Forbidden as err:
+        return failures.answer(err, page=render_template("notice_refused.html", message=err.message))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +19,10 @@ from runner.settings import Settings
 from runner.store.db import Database
 from runner.web.app import create_app
 from tests.conftest import FIXTURES, seed
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 # What a designer's hostile <bpmn:documentation> could hold: XHTML script runs if a browser renders the file as XML.
 SCRIPT_IN_DOCUMENTATION = ('<bpmn:documentation>测试 第一条 <html:script xmlns:html="http://www.w3.org/1999/xhtml">'
@@ -113,3 +118,15 @@ def csrf_field(html: str) -> str:
     [token] = [i["value"] for i in tags(html, "input") if i.get("name") == "csrf_token" and i.get("type") == "hidden"]
     assert token
     return token
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (scripts/test installs it; Playwright downloads no browser)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: scripts/test installs Debian's chromium package")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()

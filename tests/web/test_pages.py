@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 from werkzeug.serving import make_server
 
-from runner.core import cases, forms
+from runner.core import cases
 from runner.store.db import Database
 from runner.web.app import create_app
 from tests.conftest import FIXTURES, seed
@@ -56,7 +56,7 @@ def test_the_notice_needs_a_signed_in_user_and_prints_only_the_decision(site) ->
     with browser.open(notice) as page:
         html = page.read().decode()
     assert "处理决定书" in html and "文民决〔2026〕3号" in html and "给予通报批评" in html and "张三" in html
-    assert "2026-10-08" in html                     # the 5-day window's last day (国庆 roll-forward)
+    assert "2026年10月20日" in html                   # 成文日期, written the Chinese way
     assert "王敏" not in html                         # the clerk's intake is not part of the decision
 
 
@@ -69,9 +69,3 @@ def test_a_wrong_password_is_refused_in_chinese(site) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         browser.open(f"{base}/login", data=form)
     assert refused.value.code == 403 and "用户名或密码错误" in refused.value.read().decode()
-
-
-def test_choice_labels_come_from_the_forms() -> None:
-    schema = {"type": "object", "properties": {"m": {"type": "array", "items": {"oneOf": [
-        {"const": "circulated_criticism", "title": "第十三条（二）通报批评"}]}}}}
-    assert forms.choice_labels([schema]) == {"circulated_criticism": "第十三条（二）通报批评"}

@@ -17,7 +17,6 @@ from runner.store.migrate import upgrade
 from runner.web.app import create_app
 from tests.conftest import ROOT, seed
 from tests.procedures.test_wenshui import intake
-from tests.web.test_diagrams_browser import browser  # noqa: F401  (the Chromium fixture)
 
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = ROOT / "var" / "screenshots"
@@ -43,7 +42,7 @@ def _sign_in(page, site: str, user: str) -> None:
     page.wait_for_url(f"{site}/tasks")
 
 
-def test_a_task_submitted_with_errors_then_fixed_moves_to_the_next_inbox(site, browser) -> None:  # noqa: F811
+def test_a_task_submitted_with_errors_then_fixed_moves_to_the_next_inbox(site, browser) -> None:
     url, db = site
     started = cases.start_case(db, "wenshui_fault_review", {}, "zonghe")
     cases.complete_task(db, started["ready_tasks"][0]["id"], intake("2026-12-01"), "zonghe")
