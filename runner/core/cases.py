@@ -6,7 +6,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, select, update
 
-from . import case_data, engine, forms, incidents, users, versions
+from . import case_data, engine, forms, incidents, submission_checks, users, versions
 from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
@@ -86,6 +86,9 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         elif submitted:
             raise InvalidData(f"task '{task.name}' has no form: it takes no data",
                               errors=forms.undeclared(submitted, ()))
+        # The diagram's named checks (e.g. everyone_heard) refuse before anything runs: nothing is written.
+        submission_checks.apply(version.submission_checks.get(task.element_id, ()),
+                                engine.check_data(step.workflow, task_id), submitted)
         step.catch_up()                     # a deadline that fell due fires first
         state = step.task_state(task_id)
         if state != "READY":

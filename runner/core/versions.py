@@ -27,6 +27,7 @@ class Version:
     fault_counting: dict[str, Any] | None     # that entry's counting rule as deployed (runner.core.counting)
     start_form: str | None        # the form start data is validated against; None: the process takes none
     notice_tasks: tuple[str, ...]     # user tasks whose submission is the decision its notice prints
+    submission_checks: dict[str, tuple[str, ...]]    # user task -> the named checks its submission must pass
 
 
 _CACHE: dict[str, Version] = {}
@@ -49,7 +50,9 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
         _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
                                            tuple(row.spec.get("starters", ())), row.spec.get("regulation"),
                                            row.spec.get("fault_counting"), row.spec.get("start_form"),
-                                           tuple(row.spec.get("notice_tasks", ())))
+                                           tuple(row.spec.get("notice_tasks", ())),
+                                           {task: tuple(names) for task, names
+                                            in row.spec.get("submission_checks", {}).items()})
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)
