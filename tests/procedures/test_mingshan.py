@@ -83,7 +83,7 @@ def heard(on: str = "2026-10-21", outcome: str = "stated") -> dict[str, Any]:
                               "recorded_by": "办公室 张敏"}
     if outcome == "stated":
         record |= {"statement": "对法条理解有误。", "defence": "案情复杂。"}
-    return {"statement": record}
+    return {"hearing_record": record}
 
 
 def hear_everyone(case: Case, on: str = "2026-10-21") -> None:
@@ -335,8 +335,8 @@ def test_nobody_is_sanctioned_unheard_18(procedure: Procedure) -> None:
         sorted(t["id"] for t in hearings)        # one task per person, not one for the group
     assert case.lane("decide") == GROUP         # prepared in parallel
     with pytest.raises(InvalidData) as silent:  # a hearing that was not refused or waived records what was said
-        case.complete("hearing", {"statement": heard()["statement"] | {"statement": ""}}, hearing_subject="刘伟")
-    assert [e["path"] for e in silent.value.details["errors"]] == ["statement/statement"]
+        case.complete("hearing", {"hearing_record": heard()["hearing_record"] | {"statement": ""}}, hearing_subject="刘伟")
+    assert [e["path"] for e in silent.value.details["errors"]] == ["hearing_record/statement"]
     case.complete("hearing", heard("2026-10-21"), hearing_subject="刘伟")
 
     before = case.show()
@@ -377,10 +377,10 @@ def test_waiver_18_is_recorded_with_its_date(procedure: Procedure) -> None:
         "孙丽", "reviewer", exempted=True, exemption_items=["art6_5"])]))
     assert [case.task("hearing")["id"]] == [case.task("hearing", hearing_subject="刘伟")["id"]]
     undated = heard(outcome="waived")
-    del undated["statement"]["on"]
+    del undated["hearing_record"]["on"]
     with pytest.raises(InvalidData) as refused:
         case.complete("hearing", undated)
-    assert [e["path"] for e in refused.value.details["errors"]] == ["statement/on"]
+    assert [e["path"] for e in refused.value.details["errors"]] == ["hearing_record/on"]
     case.complete("hearing", heard("2026-10-22", outcome="waived"))
     case.complete("decide", decision(person("刘伟", "执法一科", "L2", ["circulated_criticism"])))
     statements = case.show()["data"]["statements"]
