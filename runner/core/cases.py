@@ -87,8 +87,8 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
             raise InvalidData(f"task '{task.name}' has no form: it takes no data",
                               errors=forms.undeclared(submitted, ()))
         # The diagram's named checks (e.g. everyone_heard) refuse before anything runs: nothing is written.
-        submission_checks.apply(version.submission_checks.get(task.element_id, ()),
-                                engine.check_data(step.workflow, task_id), submitted)
+        if checks := version.submission_checks.get(task.element_id, ()):
+            submission_checks.apply(checks, engine.check_data(step.workflow, task_id), submitted)
         step.catch_up()                     # a deadline that fell due fires first
         state = step.task_state(task_id)
         if state != "READY":
