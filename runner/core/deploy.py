@@ -19,7 +19,7 @@ from jsonschema.exceptions import SchemaError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from . import case_data, clock, engine, forms, regulations, xmlsafe
+from . import case_data, clock, engine, forms, regulations, submission_checks, xmlsafe
 from .decisions import DecisionTable, parse_dmn
 from ..errors import DeployError, ScriptError
 from .sandbox import compile_source
@@ -121,6 +121,11 @@ def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: di
                 raise DeployError(f"{form}: field '{clash[0]}' has a name reserved for diagram functions, script "
                                   "builtins and the engine; rename it", file=form, field=clash[0])
             used.add(form)
+        checks = submission_checks.named(engine.property_of(task_spec, submission_checks.PROPERTY))
+        problems = submission_checks.problems(checks, forms.declared_fields(schemas[form]) if form else None)
+        if problems:
+            raise DeployError(f"{file}: element '{task_spec.bpmn_id}' {problems[0]}", file=file,
+                              element=task_spec.bpmn_id)
     return used
 
 
@@ -165,6 +170,10 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         # The user tasks whose submission is the decision a 处理决定书 prints (property decisionNotice="true").
         specs["notice_tasks"] = sorted({task_spec.bpmn_id for task_spec in engine.iter_task_specs(spec, subs)
                                         if engine.property_of(task_spec, "decisionNotice") == "true"})
+        # The named server-side checks each user task's submission must pass (runner/core/submission_checks.py).
+        specs["submission_checks"] = {
+            task_spec.bpmn_id: list(checks) for task_spec in engine.iter_task_specs(spec, subs)
+            if (checks := submission_checks.named(engine.property_of(task_spec, submission_checks.PROPERTY)))}
         specs["regulation"] = regulation.key if regulation else None
         # Who may read a case (runner.core.visibility): the staff of the regulation's bodies; persons named in a
         # case (party bodies) their own part only. Without a registry entry: the lanes of the process.

@@ -27,6 +27,7 @@ class Version:
     fault_counting: dict[str, Any] | None     # that entry's counting rule as deployed (runner.core.counting)
     start_form: str | None        # the form start data is validated against; None: the process takes none
     notice_tasks: tuple[str, ...]     # user tasks whose submission is the decision its notice prints
+    submission_checks: dict[str, tuple[str, ...]]    # user task -> the named checks its submission must pass
     viewers: frozenset[str]       # lanes whose staff may read its cases (runner.core.visibility)
     parties: frozenset[str]       # lanes of persons named in its cases: their own tasks only
     timer_activities: dict[str, str]     # boundary timer element -> the activity element it guards
@@ -54,6 +55,8 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
                                            tuple(row.spec.get("starters", ())), row.spec.get("regulation"),
                                            row.spec.get("fault_counting"), row.spec.get("start_form"),
                                            tuple(row.spec.get("notice_tasks", ())),
+                                           {task: tuple(names) for task, names
+                                            in row.spec.get("submission_checks", {}).items()},
                                            # A version deployed before these existed: administrators only.
                                            frozenset(row.spec.get("viewers", ())),
                                            frozenset(row.spec.get("parties", ())),

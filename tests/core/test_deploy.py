@@ -205,3 +205,42 @@ def test_the_same_file_given_twice_is_refused() -> None:
     source = Source("form", "a.json", "{}")
     with pytest.raises(DeployError, match="given twice"):
         build([source, source])
+
+
+def _with_checks(root: Path, element: str, value: str) -> None:
+    """Name submission checks on one user task of mini.bpmn."""
+    bpmn = root / "bpmn" / "mini.bpmn"
+    text = bpmn.read_text(encoding="utf-8")
+    anchor = f'<bpmn:userTask id="{element}"'
+    properties = text.index("<spiffworkflow:properties>", text.index(anchor)) + len("<spiffworkflow:properties>")
+    bpmn.write_text(text[:properties] + f'<spiffworkflow:property name="submissionChecks" value="{value}"/>'
+                    + text[properties:], encoding="utf-8")
+
+
+def test_the_shipped_decisions_name_the_hearing_check() -> None:
+    """明山 第十八条 and 文水 第十八条: the decision tasks carry everyone_heard in their versions."""
+    checks = {b.process_id: b.specs["submission_checks"] for b in build(read_sources(ROOT))}
+    assert checks["mingshan_fault_accountability"] == {"decide": ["everyone_heard"]}
+    assert checks["wenshui_fault_review"] == {"decide": ["everyone_heard"]}
+    assert checks["yanchi_fault_accountability"] == {}
+
+
+def test_an_unknown_submission_check_is_refused_naming_the_task(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    _with_checks(root, "decide", "everyone_heard、nobody_asked")
+    with pytest.raises(DeployError) as refused:
+        build(read_sources(root))
+    assert refused.value.details == {"file": "mini.bpmn", "element": "decide"}
+    assert "unknown submission check 'nobody_asked'" in refused.value.message
+    _with_checks(_copy(tmp_path / "known"), "decide", "everyone_heard")    # the mini decision form has its fields
+    assert build(read_sources(tmp_path / "known" / "procedures"))[0].specs["submission_checks"] == {
+        "decide": ["everyone_heard"]}
+
+
+def test_a_check_on_a_form_without_the_fields_it_reads_is_refused(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    _with_checks(root, "intake", "everyone_heard")
+    with pytest.raises(DeployError) as refused:
+        build(read_sources(root))
+    assert refused.value.details == {"file": "mini.bpmn", "element": "intake"}
+    assert "reads the field 'person_decisions' its form lacks" in refused.value.message

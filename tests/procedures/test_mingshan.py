@@ -73,14 +73,23 @@ INVESTIGATION = {"investigation_facts": "承办人适用法律错误，审核人
                  "exempt_other": False, "aggravate_corruption": False, "aggravate_lost_litigation": False,
                  "aggravate_concealed": False, "officer_fault_item": 6}
 
-HEARING = {"hearings": [
-    {"person": "刘伟", "heard_on": "2026-10-12", "place": "局会议室", "waived": False,
-     "statement": "对法条理解有误。", "defence": "案情复杂。", "signed": True, "recorded_by": "办公室 张敏"},
-    {"person": "孙丽", "heard_on": "2026-10-12", "place": "局会议室", "waived": True, "signed": True,
-     "recorded_by": "办公室 张敏"}]}
-
 CONCLUSION = {"conclusion": "刘伟适用法律错误，孙丽审核未发现。", "proposed_accountability": "pursue",
-              "hearing_considered": "辩解不成立。", "concluded_on": "2026-10-15"}
+              "concluded_on": "2026-10-15"}
+
+
+def heard(on: str = "2026-10-21", outcome: str = "stated") -> dict[str, Any]:
+    """第十八条: one person's 陈述和辩解 (or their refusal or waiver), dated."""
+    record: dict[str, Any] = {"outcome": outcome, "on": on, "place": "局会议室", "signed": outcome != "refused",
+                              "recorded_by": "办公室 张敏"}
+    if outcome == "stated":
+        record |= {"statement": "对法条理解有误。", "defence": "案情复杂。"}
+    return {"hearing_record": record}
+
+
+def hear_everyone(case: Case, on: str = "2026-10-21") -> None:
+    """The office hears each person the group proposes to hold liable (one task per person)."""
+    for task in case.tasks("hearing"):
+        case.complete_task(task, heard(on))
 
 
 def finding(person: str, role: str, **extra: Any) -> dict[str, Any]:
@@ -102,7 +111,8 @@ def review(accountability: str = "pursue", findings: list[dict[str, Any]] | None
 
 def decision(*people: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"decision_maker": "执法过错责任追究领导小组", "decision_document_no": "明过决〔2026〕3号",
-            "decided_on": "2026-10-23", "person_decisions": list(people), "compensation_involved": False,
+            "decided_on": "2026-10-23", "person_decisions": list(people), "hearing_considered": "辩解不成立，不予采纳。",
+            "compensation_involved": False,
             "disqualification_year": 2026} | extra
 
 
@@ -124,8 +134,6 @@ def to_review(procedure: Procedure, channel: str = "self_report", concluded_on: 
                   SELF_REPORT if channel == "self_report" else REFERRAL)
     case.complete("file_case", filing())
     case.complete("investigate", INVESTIGATION)
-    assert case.elements() == ["hearing"]      # 第十八条: nobody skips the hearing
-    case.complete("hearing", HEARING)
     case.complete("conclude", CONCLUSION | {"concluded_on": concluded_on})
     review_task = case.task("review")
     assert review_task["lane"] == GROUP and review_task["form"] == "mingshan_review.json"
@@ -139,7 +147,7 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     第十五条 年内 restrictions for both people and both units → 第十三条 申诉 by the one with a 政纪处分."""
     case = to_review(procedure)
     shown = case.show()
-    for element in ("receive", "self_report", "file_case", "investigate", "hearing", "conclude"):
+    for element in ("receive", "self_report", "file_case", "investigate", "conclude"):
         assert next(t for t in shown["tasks"] if t["element"] == element)["lane"] == OFFICE
     proposal = shown["data"]
     # 第八条（6）/第九条 (decision table mingshan_blame): the officer and the reviewer are proposed as liable
@@ -158,6 +166,7 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
                                                              "mingshan_circumstances", "mingshan_levels",
                                                              "mingshan_levels"]
     assert case.lane("decide") == GROUP
+    hear_everyone(case)
     case.complete("decide", decision(person("刘伟", "执法一科", "L3", ["warning", "suspend_enforcement"]),
                                      person("孙丽", "法制科", "L2", ["circulated_criticism"])))
     shown = case.show()
@@ -257,6 +266,7 @@ def test_level_1_measures_only_and_no_appeal_without_a_disciplinary_sanction_13(
     限期改正 without its date); without a 政纪处分 there is no 第十三条 appeal step and the decision is executed."""
     case = to_review(procedure)
     case.complete("review", review(findings=[finding("刘伟", "officer")]))
+    hear_everyone(case)
     with pytest.raises(InvalidData):
         case.complete("decide", decision(person("刘伟", "执法一科", "L1", ["warning"])))
     with pytest.raises(InvalidData) as missing:
@@ -281,6 +291,7 @@ def test_levels_4_and_5_offer_their_own_measures_12(procedure: Procedure, level:
     measures; 记过 is a 政纪处分 (appealable), 交司法部门 is not."""
     case = to_review(procedure)
     case.complete("review", review(findings=[finding("刘伟", "officer", aggravating_items=["art11_1"])]))
+    hear_everyone(case)
     with pytest.raises(InvalidData):
         case.complete("decide", decision(person("刘伟", "执法一科", level, ["circulated_criticism"])))
     case.complete("decide", decision(person("刘伟", "执法一科", level, measures, aggravated=True)))
@@ -294,6 +305,7 @@ def test_appeal_13_not_filed_leaves_the_decision_in_force(procedure: Procedure) 
     第十三条 has no 复核, so nothing else is waited for: the decision takes effect and the fault is recorded."""
     case = to_review(procedure)
     case.complete("review", review(findings=[finding("刘伟", "officer")]))
+    hear_everyone(case)
     case.complete("decide", decision(person("刘伟", "执法一科", "L3", ["serious_warning"])))
     with pytest.raises(InvalidData) as refused:     # an appeal says when it was filed and accepted, where, and why
         case.complete("register_appeal", {"appeal_applied": True}, applicant="刘伟")
@@ -310,21 +322,70 @@ def test_appeal_13_not_filed_leaves_the_decision_in_force(procedure: Procedure) 
     assert [f["person"] for f in shown["faults"]] == ["刘伟"] and shown["timers"] == []
 
 
-def test_hearing_18_must_record_what_was_said(procedure: Procedure) -> None:
-    """第十八条 and 第二条第二款: a hearing that was not waived must record the statement."""
-    case = start(procedure, "self_report")
-    case.complete("self_report", SELF_REPORT)
-    case.complete("file_case", filing())
-    case.complete("investigate", INVESTIGATION)
-    silent = {"hearings": [{"person": "刘伟", "heard_on": "2026-10-12", "waived": False, "signed": True,
-                            "recorded_by": "办公室 张敏"}]}
-    with pytest.raises(InvalidData):
-        case.complete("hearing", silent)
-    case.complete("hearing", HEARING)
-    case.complete("conclude", CONCLUSION)
-    case.complete("review", review(findings=[finding("刘伟", "officer")]))
-    assert case.elements() == ["decide"]
-    assert procedure.fire() == 0 and case.show()["timers"] == []
+def test_nobody_is_sanctioned_unheard_18(procedure: Procedure) -> None:
+    """第十八条「听取陈述和辩解，作出处理决定」 with 第二条第二款 (accountability that breaks the procedure is void): the
+    office hears each person the group proposes to hold liable, one task each, while the group prepares the
+    decision; the decision is refused, naming the person, while anyone it concerns has no statement (or recorded
+    refusal) dated on or before it, and the case stays exactly where it was."""
+    case = to_review(procedure)
+    case.complete("review", review())           # 刘伟 and 孙丽 proposed liable
+    hearings = case.tasks("hearing")
+    assert [(t["lane"], t["form"]) for t in hearings] == [(OFFICE, "mingshan_hearing.json")] * 2
+    assert sorted(case.task("hearing", hearing_subject=name)["id"] for name in ("刘伟", "孙丽")) == \
+        sorted(t["id"] for t in hearings)        # one task per person, not one for the group
+    assert case.lane("decide") == GROUP         # prepared in parallel
+    with pytest.raises(InvalidData) as silent:  # a hearing that was not refused or waived records what was said
+        case.complete("hearing", {"hearing_record": heard()["hearing_record"] | {"statement": ""}}, hearing_subject="刘伟")
+    assert [e["path"] for e in silent.value.details["errors"]] == ["hearing_record/statement"]
+    case.complete("hearing", heard("2026-10-21"), hearing_subject="刘伟")
+
+    before = case.show()
+    both = decision(person("刘伟", "执法一科", "L3", ["warning"]), person("孙丽", "法制科", "L2", ["circulated_criticism"]))
+    with pytest.raises(InvalidData) as refused:
+        case.complete("decide", both)
+    assert refused.value.status == 422 and refused.value.details["check"] == "everyone_heard"
+    assert [e["path"] for e in refused.value.details["errors"]] == ["person_decisions/1/person"]
+    assert "「孙丽」没有陈述、申辩的记录" in refused.value.message and "刘伟" not in refused.value.message
+    with pytest.raises(InvalidData) as left_out:    # leaving her out of the decision does not skip her hearing
+        case.complete("decide", decision(person("刘伟", "执法一科", "L3", ["warning"])))
+    assert [e["message"] for e in left_out.value.details["errors"]] == [
+        "拟追究责任的人员「孙丽」没有陈述、申辩的记录（也没有拒绝陈述或放弃陈述的记录），不能对其作出处理决定"]
+    after = case.show()
+    assert after == before and after["incidents"] == []     # nothing written, no incident
+    assert sorted(case.ready()) == [("decide", GROUP), ("hearing", OFFICE)]     # both still ready
+
+    case.complete("hearing", heard("2026-10-24", outcome="refused"), hearing_subject="孙丽")   # after the 23rd
+    with pytest.raises(InvalidData) as early:       # a decision dated before her refusal was recorded
+        case.complete("decide", both)
+    assert "「孙丽」的陈述、申辩记录日期 2026-10-24 晚于决定日期 2026-10-23" in early.value.message
+    case.complete("decide", both | {"decided_on": "2026-10-24"})
+    shown = case.show()
+    assert {name: (r["outcome"], r["on"]) for name, r in shown["data"]["statements"].items()} == {
+        "刘伟": ("stated", "2026-10-21"), "孙丽": ("refused", "2026-10-24")}
+    walked = shown.path(*WALKED)
+    assert walked[walked.index("review"):walked.index("record_restrictions") + 1] == [
+        "review", "gw_pursue", "list_levels", "list_hearing_subjects", "fork_hearing", "hearing", "hearing", "decide",
+        "join_hearing", "record_restrictions"]
+    assert case.ready() == [("register_appeal", APPEAL_BODY)]     # 警告 is a 政纪处分 (第十三条)
+
+
+def test_waiver_18_is_recorded_with_its_date(procedure: Procedure) -> None:
+    """第十八条: a person may waive the hearing; the waiver is recorded with its date (a record without a date is
+    refused), and only the persons the group proposes to hold liable are heard (an exempted one is not)."""
+    case = to_review(procedure)
+    case.complete("review", review(findings=[finding("刘伟", "officer"), finding(
+        "孙丽", "reviewer", exempted=True, exemption_items=["art6_5"])]))
+    assert [case.task("hearing")["id"]] == [case.task("hearing", hearing_subject="刘伟")["id"]]
+    undated = heard(outcome="waived")
+    del undated["hearing_record"]["on"]
+    with pytest.raises(InvalidData) as refused:
+        case.complete("hearing", undated)
+    assert [e["path"] for e in refused.value.details["errors"]] == ["hearing_record/on"]
+    case.complete("hearing", heard("2026-10-22", outcome="waived"))
+    case.complete("decide", decision(person("刘伟", "执法一科", "L2", ["circulated_criticism"])))
+    statements = case.show()["data"]["statements"]
+    assert statements == {"刘伟": {"outcome": "waived", "on": "2026-10-22", "place": "局会议室", "signed": True,
+                                   "recorded_by": "办公室 张敏"}}
 
 
 def test_counts_are_not_typed_in_11_3(procedure: Procedure) -> None:
@@ -335,7 +396,6 @@ def test_counts_are_not_typed_in_11_3(procedure: Procedure) -> None:
     with pytest.raises(InvalidData):
         case.complete("investigate", INVESTIGATION | {"prior_same_faults_by_role": {"officer": 2}})
     case.complete("investigate", INVESTIGATION)
-    case.complete("hearing", HEARING)
     case.complete("conclude", CONCLUSION)
     with pytest.raises(InvalidData):
         case.complete("review", review(findings=[finding("刘伟", "officer", prior_faults_this_year=2)]))
@@ -351,6 +411,7 @@ def decided_case(procedure: Procedure, decided_on: str, level: str = "L2",
     case = to_review(procedure, "referral", concluded_on=concluded_on)
     case.complete("review", review(findings=[finding("刘伟", "officer", level=level)],
                                    meeting_on=(dt.date.fromisoformat(decided_on) - dt.timedelta(days=3)).isoformat()))
+    hear_everyone(case, on=decided_on)
     case.complete("decide", decision(person("刘伟", "执法一科", level, list(measures)), decided_on=decided_on,
                                      disqualification_year=int(decided_on[:4])))
     shown = case.show()
@@ -383,6 +444,7 @@ def test_repeat_offence_11_3_counts_the_calendar_year_from_the_registry(procedur
     assert rules == [["ms_circ_MA3_current"], []]       # 刘伟 (officer), 孙丽 (reviewer)
     third.complete("review", review(findings=[finding("刘伟", "officer", aggravating_items=["art11_3"], level="L4"),
                                               finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
+    hear_everyone(third)
     third.complete("decide", decision(person("刘伟", "执法一科", "L4", ["demerit"], aggravated=True),
                                       person("孙丽", "法制科", "L2", ["circulated_criticism"])))
     third.complete("register_appeal", NO_APPEAL, applicant="刘伟")    # 记过 is a 政纪处分: 刘伟 could appeal, did not
@@ -405,6 +467,7 @@ def test_revoked_sanction_on_appeal_13_is_not_counted(procedure: Procedure) -> N
     appeal. Only the decision that stays in force enters the registry, so a later case finds no earlier fault of 刘伟."""
     case = to_review(procedure, concluded_on="2026-03-02")
     case.complete("review", review())
+    hear_everyone(case, on="2026-03-09")
     case.complete("decide", decision(person("刘伟", "执法一科", "L3", ["warning"]),
                                      person("孙丽", "法制科", "L3", ["serious_warning"]), decided_on="2026-03-10"))
     assert [p["name"] for p in case.show()["data"]["review_parties"]] == ["刘伟", "孙丽"]
@@ -430,7 +493,6 @@ def test_blame_rows_without_a_role_are_not_assessed(procedure: Procedure) -> Non
     case.complete("file_case", filing())
     case.complete("investigate", INVESTIGATION | {"act_mode": "collective", "participants": [
         {"person": "周强", "opinion": "wrong", "vote": "for"}]})
-    case.complete("hearing", HEARING)
     case.complete("conclude", CONCLUSION)
     data = case.show()["data"]
     assert None in [r["role"] for r in data["mingshan_blame"]]

@@ -92,9 +92,18 @@ def collective_investigation(on: str) -> dict[str, Any]:
                       person_facts("陈晨")])
 
 
-def statement(on: str) -> dict[str, Any]:
-    return {"respondent_name": "陈晨", "statement_mode": "written", "statement_text": "承认未告知，已主动纠正。",
-            "statement_on": on}
+def statement(on: str, outcome: str = "stated") -> dict[str, Any]:
+    """第十八条: one 被调查人's opinion and explanation (or their refusal or waiver), dated, as the 调查组 records it."""
+    record: dict[str, Any] = {"outcome": outcome, "on": on, "recorded_by": "调查组 赵磊"}
+    if outcome == "stated":
+        record |= {"statement_mode": "written", "statement_text": "承认未告知，已主动纠正。"}
+    return {"hearing_record": record}
+
+
+def hear_everyone(case: Case, on: str) -> None:
+    """The 调查组 hears each 被调查人 (one task per person)."""
+    for task in case.tasks("statement"):
+        case.complete_task(task, statement(on))
 
 
 def report(on: str, reward: bool = False) -> dict[str, Any]:
@@ -166,7 +175,7 @@ def reported_case(procedure: Procedure, day: str, reward: bool = False, fault_ty
     """Received, filed, investigated, heard and reported on `day`: the tables have proposed, 相关部门 decides."""
     case = filed_case(procedure, day, received_on=day, start_data=start_data)
     case.complete("investigate", investigated or investigation(day, fault_type))
-    case.complete("statement", statement(day))
+    hear_everyone(case, day)
     case.complete("write_report", report(day, reward))
     return case
 
@@ -263,11 +272,16 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     with pytest.raises(Forbidden):
         case.complete_task(investigate, collective_investigation("2026-10-12"), user="beidiaocha")
     case.complete_task(investigate, collective_investigation("2026-10-12"))
-    hearing = case.task("statement")
-    assert hearing["lane"] == RESPONDENT                    # 第十八条: the person explains their own conduct
+    # 第十八条: the 调查组 hears each 被调查人 named by the investigation, one task each (a lane is a role, not a
+    # person: the 被调查人 account could see and submit another person's task, and a refusal needs a recorder)
+    hearings = case.tasks("statement")
+    assert [t["lane"] for t in hearings] == [GROUP] * 4
+    assert {case.task("statement", hearing_subject=name)["id"] for name in ("赵局长", "陈晨", "钱某", "孙某")} == \
+        {t["id"] for t in hearings}
     with pytest.raises(Forbidden):
-        case.complete_task(hearing, statement("2026-10-13"), user="diaocha")
-    case.complete_task(hearing, statement("2026-10-13"))
+        case.complete_task(hearings[0], statement("2026-10-13"), user="beidiaocha")
+    assert case.elements() == ["statement"] * 4             # the report waits for every 被调查人's opinion
+    hear_everyone(case, "2026-10-13")
     assert case.lane("write_report") == GROUP
     case.complete("write_report", report("2026-10-14"))
 
@@ -397,9 +411,63 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
         "timer_appeal_window": "cancelled"}
     assert [(e["element"], e["actor"]) for e in shown.events("task_completed")] == [
         ("intake", "zonghe"), ("preliminary_review", "zonghe"), ("decide_filing", "dangzu"),
-        ("form_investigation_group", "dangzu"), ("investigate", "diaocha"), ("statement", "beidiaocha"),
+        ("form_investigation_group", "dangzu"), ("investigate", "diaocha"), *[("statement", "diaocha")] * 4,
         ("write_report", "diaocha"), ("decide", "xiangguan"), ("register_appeal_in_window", "shensu"),
         ("register_appeal_in_window", "shensu"), ("decide_appeal", "shensu")]
+
+
+def test_art18_each_respondent_is_heard_and_nobody_is_held_liable_unheard(procedure: Procedure) -> None:
+    """第十八条「调查组在调查过程中应充分听取被调查人的意见，被调查人员有权对自己的行为做出解释」: one task per
+    被调查人 (the 承办人 and the 审核人 the investigation names), in the 调查组's lane; a refusal and a waiver are
+    recorded with their dates; the report waits for all of them. 相关部门's decision is refused, naming the person,
+    when it holds liable someone without a record (here one the investigation never named) or dates itself before a
+    record; nothing changes until it names only persons heard."""
+    case = filed_case(procedure, "2026-10-09", received_on="2026-10-09")
+    case.complete("investigate", investigation("2026-10-12", persons={"officer": "陈晨", "reviewer": "李某"}))
+    hearings = case.tasks("statement")
+    assert [t["lane"] for t in hearings] == [GROUP, GROUP]
+    assert {case.task("statement", hearing_subject=name)["id"] for name in ("陈晨", "李某")} == {t["id"] for t in hearings}
+    case.complete("statement", statement("2026-10-13"), hearing_subject="陈晨")
+    assert case.ready() == [("statement", GROUP)]            # 李某 not yet heard: no report
+    with pytest.raises(InvalidData) as undated:
+        case.complete("statement", {"hearing_record": {"outcome": "refused", "recorded_by": "调查组 赵磊"}})
+    assert [e["path"] for e in undated.value.details["errors"]] == ["hearing_record/on"]
+    case.complete("statement", statement("2026-10-14", outcome="refused"), hearing_subject="李某")
+    case.complete("write_report", report("2026-10-15"))
+    statements = case.show()["data"]["statements"]
+    assert statements == {"陈晨": statement("2026-10-13")["hearing_record"],
+                          "李某": {"outcome": "refused", "on": "2026-10-14", "recorded_by": "调查组 赵磊"}}
+
+    before = case.show()
+    outsider = ruling("王某", "other", "liable", grade_basis="相关部门认为王某应承担责任。")
+    with pytest.raises(InvalidData) as refused:
+        case.complete("decide", decision("2026-10-20", "2026-10-21", ruling("陈晨", "officer", "liable"),
+                                         ruling("李某", "reviewer", "none"), outsider))
+    assert refused.value.status == 422 and refused.value.details["check"] == "everyone_heard"
+    assert [(e["path"], e["message"]) for e in refused.value.details["errors"]] == [
+        ("person_decisions/2/person",
+         "「王某」没有陈述、申辩的记录（也没有拒绝陈述或放弃陈述的记录），不能对其作出处理决定")]
+    with pytest.raises(InvalidData) as early:            # dated before 李某's refusal was recorded
+        case.complete("decide", decision("2026-10-13", "2026-10-13", ruling("陈晨", "officer", "liable")))
+    assert "「李某」的陈述、申辩记录日期 2026-10-14 晚于决定日期 2026-10-13" in early.value.message
+    after = case.show()
+    assert after == before and after["incidents"] == [] and case.ready() == [("decide", DEPARTMENT)]
+
+    case.complete("decide", decision("2026-10-20", "2026-10-21", ruling("陈晨", "officer", "liable"),
+                                     ruling("李某", "reviewer", "none"), ruling("王某", "other", "none")))
+    assert case.ready() == [("register_appeal_in_window", APPEAL_BODY)]
+    assert case.show().lane_tasks(RESPONDENT) == []
+
+
+def test_art18_a_waiver_is_recorded_with_its_date(procedure: Procedure) -> None:
+    """第十八条: explaining is the person's right; one who waives it has the waiver and its date on the record, and
+    the case goes on."""
+    case = filed_case(procedure, "2026-10-09", received_on="2026-10-09")
+    case.complete("investigate", investigation("2026-10-12"))
+    case.complete("statement", statement("2026-10-13", outcome="waived"), hearing_subject="陈晨")
+    assert case.show()["data"]["statements"] == {
+        "陈晨": {"outcome": "waived", "on": "2026-10-13", "recorded_by": "调查组 赵磊"}}
+    assert case.ready() == [("write_report", GROUP)]
 
 
 @pytest.mark.parametrize("delivered_on, calendar_end, last_day", [

@@ -192,6 +192,7 @@ def _mingshan(procedure: Procedure) -> Case:
     case = mingshan.to_review(procedure)
     case.complete("review", mingshan.review(findings=[
         mingshan.finding("刘伟", "officer"), mingshan.finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
+    mingshan.hear_everyone(case)        # 第十八条: each is heard before the decision
     case.complete("decide", mingshan.decision(mingshan.person("刘伟", "执法一科", "L3", ["warning"]),
                                               mingshan.person("孙丽", "法制科", "L2", ["circulated_criticism"])))
     return case
