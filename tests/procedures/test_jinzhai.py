@@ -20,6 +20,7 @@ PROCESS = "jinzhai_lost_case_accountability"
 AGENCY, LEGAL_OFFICE, JOINT_OFFICE, MEMBERS, JOINT_MEETING, SUPERVISION, GROUP, ACCOUNTABILITY = (
     "相关行政机关", "县政府法制办", "联席会议办公室", "成员单位", "联席会议", "县监察局", "县监察局调查组", "问责机关")
 UNITS = ["县监察局", "县政府法制办", "县人民法院", "县人民检察院"]
+ARTICLE_3, ARTICLE_4 = {"case_basis": "art3"}, {"case_basis": "art4"}     # the start form's 案件依据
 
 
 # ------------------------------------------------------------------------------------------------ form data
@@ -100,7 +101,7 @@ def cosign_all(case: Case, agreed: bool = True) -> None:
 
 def filed_case(procedure: Procedure, received_on: str = "2026-09-22", filed_on: str = "2026-09-29") -> Case:
     """登记 and 备案 done (第十八条); the 法制办 has the filing."""
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     assert [(t["element"], t["lane"]) for t in case.started["ready_tasks"]] == [("register", AGENCY)]
     case.complete("register", register(received_on))
     case.complete("file", filed(filed_on))
@@ -151,7 +152,7 @@ def decided_case(procedure: Procedure, compensation: bool = False) -> Case:
 def test_art18_worked_example_10_day_filing_from_2026_09_22_ends_2026_10_08(procedure: Procedure) -> None:
     """第十八条 + domain.md §X.7.7：2026-09-22 收到判决 → 10 日届满 2026-10-02（国庆）→ 顺延至 2026-10-08，24 时截止；
     届满前一个工作日（节前最后一个工作日 2026-09-30）提醒。"""
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     case.complete("register", register("2026-09-22"))
     assert case.lane("file") == AGENCY
     shown = case.show()
@@ -173,7 +174,7 @@ def test_art18_filing_late_marks_the_case_overdue_agency_explains_legal_office_s
         procedure: Procedure) -> None:
     """第十八条：10 日届满仍未备案的，案件标记逾期，行政机关说明原因、县政府法制办督办（纳入依法行政考核）；备案仍须完成，
     记为逾期报备。"""
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     case.complete("register", register("2026-09-22"))
     procedure.after_last_day("2026-10-08")
     shown = case.show()
@@ -193,7 +194,7 @@ def test_art18_filing_late_marks_the_case_overdue_agency_explains_legal_office_s
 
 def test_art18_the_analysis_report_needs_its_four_sections(procedure: Procedure) -> None:
     """第十八条：分析报告应包括案件基本情况、败诉原因分析、存在问题及工作建议。"""
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     case.complete("register", register("2026-09-22"))
     with pytest.raises(InvalidData) as bad:
         case.complete("file", {"filed_on": "2026-09-29", "report_basic_facts": "……"})
@@ -384,7 +385,7 @@ def accountable_case(procedure: Procedure, received_on: str, fault_type: str,
         return (dt.date.fromisoformat(received_on) + dt.timedelta(days=n)).isoformat()
 
     procedure.to(received_on, 9, fire=False)
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     case.complete("register", register(received_on))
     case.complete("file", filed(day(5)))
     case.complete("receive_filing", {"filing_received_on": day(5), "report_complete": True})
