@@ -20,6 +20,7 @@ PROCESS = "jinzhai_lost_case_accountability"
 AGENCY, LEGAL_OFFICE, JOINT_OFFICE, MEMBERS, JOINT_MEETING, SUPERVISION, GROUP, ACCOUNTABILITY = (
     "相关行政机关", "县政府法制办", "联席会议办公室", "成员单位", "联席会议", "县监察局", "县监察局调查组", "问责机关")
 UNITS = ["县监察局", "县政府法制办", "县人民法院", "县人民检察院"]
+ARTICLE_3, ARTICLE_4 = {"case_basis": "art3"}, {"case_basis": "art4"}     # the start form's 案件依据
 
 
 # ------------------------------------------------------------------------------------------------ form data
@@ -100,7 +101,7 @@ def cosign_all(case: Case, agreed: bool = True) -> None:
 
 def filed_case(procedure: Procedure, received_on: str = "2026-09-22", filed_on: str = "2026-09-29") -> Case:
     """登记 and 备案 done (第十八条); the 法制办 has the filing."""
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     assert [(t["element"], t["lane"]) for t in case.started["ready_tasks"]] == [("register", AGENCY)]
     case.complete("register", register(received_on))
     case.complete("file", filed(filed_on))
@@ -137,13 +138,31 @@ def investigated_case(procedure: Procedure, *subjects: dict[str, Any], group: bo
     return case
 
 
-def decided_case(procedure: Procedure, compensation: bool = False) -> Case:
+def determined_case(procedure: Procedure) -> Case:
+    """Investigated; the 监察局's opinion, no 法制办 proposal; the 联席会议 holds 周某 liable, 吴某 not (第八条)."""
     case = investigated_case(procedure)
     case.complete("opinion", OPINION)
     case.complete("legal_proposal", {"legal_proposal_made": False, "legal_proposal_on": "2026-11-14"})
     case.complete("determine", findings(("周某", True, "none"), ("吴某", False, "none")))
+    return case
+
+
+def decided_case(procedure: Procedure, compensation: bool = False) -> Case:
+    case = determined_case(procedure)
     case.complete("decide", decision(compensation=compensation))
     return case
+
+
+def referral(item: str = "art4_4") -> dict[str, Any]:
+    return {"referral_item": item, "agency": "县自然资源局", "entrusted": False, "implementing_bodies": 1,
+            "source_document": "金检行公建〔2026〕2号检察建议书", "learned_on": "2026-09-22",
+            "case_summary": "检察建议书要求三个月内整改，逾期未整改也未反馈。"}
+
+
+def referral_decision(refer: bool = True) -> dict[str, Any]:
+    return {"refer": refer, "referral_decided_on": "2026-09-30",
+            "referral_manner": "参照第九条(二)、第十条提请联席会议筛选，此后按第十条至第二十一条办理。" if refer
+            else "已由行政机关内部处理，不参照本办法问责。"}
 
 
 # ------------------------------------------------------------------------------------------------ 第十八条 备案
@@ -151,7 +170,7 @@ def decided_case(procedure: Procedure, compensation: bool = False) -> Case:
 def test_art18_worked_example_10_day_filing_from_2026_09_22_ends_2026_10_08(procedure: Procedure) -> None:
     """第十八条 + domain.md §X.7.7：2026-09-22 收到判决 → 10 日届满 2026-10-02（国庆）→ 顺延至 2026-10-08，24 时截止；
     届满前一个工作日（节前最后一个工作日 2026-09-30）提醒。"""
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     case.complete("register", register("2026-09-22"))
     assert case.lane("file") == AGENCY
     shown = case.show()
@@ -173,7 +192,7 @@ def test_art18_filing_late_marks_the_case_overdue_agency_explains_legal_office_s
         procedure: Procedure) -> None:
     """第十八条：10 日届满仍未备案的，案件标记逾期，行政机关说明原因、县政府法制办督办（纳入依法行政考核）；备案仍须完成，
     记为逾期报备。"""
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     case.complete("register", register("2026-09-22"))
     procedure.after_last_day("2026-10-08")
     shown = case.show()
@@ -193,12 +212,120 @@ def test_art18_filing_late_marks_the_case_overdue_agency_explains_legal_office_s
 
 def test_art18_the_analysis_report_needs_its_four_sections(procedure: Procedure) -> None:
     """第十八条：分析报告应包括案件基本情况、败诉原因分析、存在问题及工作建议。"""
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     case.complete("register", register("2026-09-22"))
     with pytest.raises(InvalidData) as bad:
         case.complete("file", {"filed_on": "2026-09-29", "report_basic_facts": "……"})
     assert {e["path"] for e in bad.value.details["errors"]} == {
         "report_loss_causes", "report_problems", "report_suggestions"}
+
+
+@pytest.mark.parametrize("start_data, fields", [
+    ({}, ["case_basis"]),
+    (ARTICLE_3 | {"filing_days": 20}, ["filing_days"]),
+    (ARTICLE_3 | {"config": {"filing_days": 20, "review_filing_days": 60}}, ["config"]),
+    ({"case_basis": "art5"}, ["case_basis"])])
+def test_art3_art4_art18_start_data_is_the_case_basis_only_never_a_period(
+        procedure: Procedure, start_data: dict[str, Any], fields: list[str]) -> None:
+    """第十八条「10日」和第二十一条的复核、申诉期限是流程版本的一部分：启动数据按启动表单校验，只能是案件依据（第三条或
+    第四条），其他字段（包括任何期限）一律拒绝（422，指明字段），不产生案件。"""
+    with pytest.raises(InvalidData) as refused:
+        procedure.start(start_data)
+    assert refused.value.status == 422
+    assert [e["path"] for e in refused.value.details["errors"]] == fields
+    assert procedure.tasks() == []
+
+
+def test_art18_art21_no_task_form_can_change_the_10_days_or_the_review_periods(procedure: Procedure) -> None:
+    """第十八条 10 日、第二十一条参照《公务员法》的复核、申诉期限：登记和问责决定的表单都不接受期限字段（422，指明
+    字段，案件停在原处）；行政机关看到的备案期限仍是 2026-09-22 收到 → 2026-10-08（国庆顺延），责任人员的复核期和
+    直接申诉期仍是 2026-11-27 收到之日起 30 日 → 2026-12-28（周日顺延）。"""
+    case = procedure.start(ARTICLE_3)
+    with pytest.raises(InvalidData) as refused:
+        case.complete("register", register("2026-09-22") | {"filing_days": 20, "filing_unit": "working_days"})
+    assert refused.value.status == 422
+    assert [e["path"] for e in refused.value.details["errors"]] == ["filing_days", "filing_unit"]
+    assert case.lane("register") == AGENCY and case.show()["timers"] == []       # nothing changed
+    case.complete("register", register("2026-09-22"))
+    filing = case.timer("timer_filing")
+    assert (filing["start"], filing["period"], filing["unit"], filing["soft"], filing["last_day"]) == (
+        "2026-09-22", 10, "calendar_days", False, "2026-10-08")
+
+    case = determined_case(procedure)
+    with pytest.raises(InvalidData) as refused:
+        case.complete("decide", decision() | {"review_filing_days": 60, "appeal_decision_period": 90})
+    assert [e["path"] for e in refused.value.details["errors"]] == ["review_filing_days", "appeal_decision_period"]
+    assert case.lane("decide") == ACCOUNTABILITY
+    case.complete("decide", decision(received_on="2026-11-27"))
+    shown = case.show()
+    for element in ("timer_review_window", "timer_appeal_window"):
+        window = shown.timer(element)
+        assert (window["start"], window["period"], window["unit"], window["last_day"]) == (
+            "2026-11-27", 30, "calendar_days", "2026-12-28"), element
+
+
+# ------------------------------------------------------------------------------------------------ 第四条 参照问责
+
+def test_art4_a_case_that_may_refer_to_the_measures_has_its_own_entry_without_the_art18_filing(
+        procedure: Procedure) -> None:
+    """第四条「可以参照本办法进行问责」的案件（此处：检察建议书未整改，第四条(四)）有自己的入口：联席会议办公室启动并登记，
+    没有第十八条只对第三条法律文书规定的 10 日备案、分析报告和报备考核——行政机关不接到备案任务，过了 10 日也不逾期；
+    是否参照、如何参照本办法由联席会议办公室决定并写明；参照的，提请联席会议研究（第十条会前 3 天送达照常适用），
+    此后与第三条案件同样办理，第六条的实施主体取自第四条登记。"""
+    case = procedure.start(ARTICLE_4, lane=JOINT_OFFICE)
+    assert [(t["element"], t["lane"]) for t in case.started["ready_tasks"]] == [("register_referral", JOINT_OFFICE)]
+    with pytest.raises(InvalidData) as refused:                     # 第四条 names no 第三条 outcome
+        case.complete("register_referral", referral() | {"outcome_item": "art3_1"})
+    assert [e["path"] for e in refused.value.details["errors"]] == ["outcome_item"]
+    case.complete("register_referral", referral())
+    assert case.lane("decide_referral") == JOINT_OFFICE
+    case.complete("decide_referral", referral_decision())
+    assert case.lane("schedule_meeting") == JOINT_OFFICE
+    procedure.after_last_day("2026-10-08")                           # a 第三条 filing would be overdue now
+    shown = case.show()
+    assert shown["overdue"] is False and shown["timers"] == []
+    assert shown.lane_tasks(AGENCY) == [] and shown.lane_tasks(LEGAL_OFFICE) == []
+    assert "filed_in_time" not in shown["data"]                     # no 报备 to appraise (第十八条)
+    assert shown["data"]["referral_manner"].startswith("参照第九条(二)、第十条")
+
+    case.complete("schedule_meeting", schedule("2026-10-15"))
+    assert case.timer("timer_materials")["last_day"] == "2026-10-12"   # 第十条 still applies to the meeting
+    case.complete("send_materials", sent("2026-10-12"))
+    case.complete("screen", screened())
+    cosign_all(case)
+    case.complete("archive", {"archived_on": "2026-10-16", "archive_ref": "联席〔2026〕7号",
+                              "transferred_on": "2026-10-16"})
+    case.complete("open_case", {"case_filed_on": "2026-10-19", "case_no": "金监立〔2026〕6号", "form_group": False})
+    case.complete("investigate_bureau", investigation())
+    (blame,) = case.show().decisions("jinzhai_blame")
+    assert {r["role"]: r["grade"] for r in blame["outputs"]}["implementing_body"] == "liable"   # 第六条第一款
+    assert case.lane("opinion") == SUPERVISION
+
+
+def test_art4_the_office_may_decide_not_to_refer_and_the_case_ends(procedure: Procedure) -> None:
+    """第四条「可以」：联席会议办公室决定不参照本办法问责的，写明理由，本案终结，没有期限、没有登记的过错。行政机关也可以
+    启动第四条案件，登记仍由联席会议办公室办理；成员单位不能启动。"""
+    with pytest.raises(Forbidden):
+        procedure.start(ARTICLE_4, lane=MEMBERS)
+    case = procedure.start(ARTICLE_4)                                # as the 相关行政机关
+    assert case.ready() == [("register_referral", JOINT_OFFICE)]
+    case.complete("register_referral", referral("art4_6"))
+    with pytest.raises(InvalidData) as refused:                      # the decision is written down
+        case.complete("decide_referral", {"refer": False, "referral_decided_on": "2026-09-30"})
+    assert [e["path"] for e in refused.value.details["errors"]] == ["referral_manner"]
+    done = case.complete("decide_referral", referral_decision(refer=False))
+    assert done["status"] == "completed"
+    shown = case.show()
+    assert shown.ended() == ["end_not_referred"]
+    assert shown["timers"] == [] and shown["faults"] == [] and shown["overdue"] is False
+
+
+def test_art3_the_joint_office_may_open_a_case_the_agency_still_registers_and_files(procedure: Procedure) -> None:
+    """第十八条：第三条案件无论由行政机关还是联席会议办公室启动，都由行政机关登记收到的法律文书并在 10 日内备案。"""
+    case = procedure.start(ARTICLE_3, lane=JOINT_OFFICE)
+    assert case.ready() == [("register", AGENCY)]
+    case.complete("register", register("2026-09-22"))
+    assert case.lane("file") == AGENCY and case.timer("timer_filing")["last_day"] == "2026-10-08"
 
 
 # ------------------------------------------------------------------------------------------------ 第十条 联席会议
@@ -384,7 +511,7 @@ def accountable_case(procedure: Procedure, received_on: str, fault_type: str,
         return (dt.date.fromisoformat(received_on) + dt.timedelta(days=n)).isoformat()
 
     procedure.to(received_on, 9, fire=False)
-    case = procedure.start()
+    case = procedure.start(ARTICLE_3)
     case.complete("register", register(received_on))
     case.complete("file", filed(day(5)))
     case.complete("receive_filing", {"filing_received_on": day(5), "report_complete": True})

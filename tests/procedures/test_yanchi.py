@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import at, utc
-from tests.procedures.driver import Case, Forbidden, Procedure
+from tests.procedures.driver import Case, Forbidden, InvalidData, Procedure
 
 PROCESS = "yanchi_fault_accountability"
 OFFICE, LEGAL, PARTY_GROUP, UNIT, JUDICIAL, HR = (
@@ -184,6 +184,52 @@ def test_art8_deadline_passes_while_deciding_reminder_then_overdue_supervision(p
     case.complete("confirm_circumstances", circumstances(("杨某", "none"), ("马某", "none")))
     case.complete("decide", decision(("杨某", ["written_self_criticism"]), on="2026-11-04"))
     assert "deliver" in case.elements()
+
+
+@pytest.mark.parametrize("start_data", [{"config": {"decision_days": 60, "decision_unit": "working_days"}},
+                                        {"decision_days": 10}])
+def test_art8_no_start_data_can_shorten_or_lengthen_the_30_days(procedure: Procedure,
+                                                                start_data: dict[str, Any]) -> None:
+    """第八条「自错案被确认之日起30日内」是制度定的期限，写在流程版本里，不是案件数据：盐池的启动事件不带表单，带任何
+    启动数据（包括想把 30 日改成 60 日或 10 个工作日的期限字段）启动都被拒绝（422，指明字段），不产生案件。"""
+    with pytest.raises(InvalidData) as refused:
+        procedure.start(start_data)
+    assert refused.value.status == 422
+    assert [e["path"] for e in refused.value.details["errors"]] == list(start_data)
+    assert procedure.tasks() == []
+
+
+def test_art8_art13_no_task_form_can_change_the_30_days_or_the_15_day_appeal_window(procedure: Procedure) -> None:
+    """第八条 30 日、第十三条「在接到决定书之日起15日内」申诉：登记、确认错案和送达决定书的表单都不接受期限字段（422，
+    指明字段，案件停在原处），局办公室看到的期限仍是制度的：2026-09-30 确认 → 2026-10-30；2026-10-13 收到决定书 →
+    2026-10-28。"""
+    case = procedure.start()
+    with pytest.raises(InvalidData) as refused:
+        case.complete("register", REGISTER | {"config": {"decision_days": 60}})
+    assert refused.value.status == 422 and [e["path"] for e in refused.value.details["errors"]] == ["config"]
+    case.complete("register", REGISTER)
+    case.complete("investigate", investigation())
+    with pytest.raises(InvalidData) as refused:
+        case.complete("confirm_case", confirmation("2026-09-30") | {"decision_days": 60,
+                                                                    "decision_unit": "working_days"})
+    assert refused.value.status == 422
+    assert [e["path"] for e in refused.value.details["errors"]] == ["decision_days", "decision_unit"]
+    assert case.lane("confirm_case") == LEGAL and case.show()["timers"] == []     # nothing changed
+    case.complete("confirm_case", confirmation("2026-09-30"))
+    deadline = case.timer("timer_decision")
+    assert (deadline["start"], deadline["period"], deadline["unit"], deadline["soft"], deadline["last_day"]) == (
+        "2026-09-30", 30, "calendar_days", False, "2026-10-30")
+
+    case.complete("confirm_blame", shares(("杨某", "reviewer_approver", "primary"), ("马某", "officer", "secondary")))
+    case.complete("confirm_circumstances", circumstances(("杨某", "none"), ("马某", "none")))
+    case.complete("decide", decision(("杨某", ["written_self_criticism"])))
+    with pytest.raises(InvalidData) as refused:
+        case.complete("deliver", deliveries(("杨某", "2026-10-13")) | {"appeal_filing_days": 30})
+    assert [e["path"] for e in refused.value.details["errors"]] == ["appeal_filing_days"]
+    case.complete("deliver", deliveries(("杨某", "2026-10-13")))
+    window = case.timer("timer_appeal_window")
+    assert (window["start"], window["period"], window["unit"], window["last_day"]) == (
+        "2026-10-13", 15, "calendar_days", "2026-10-28")
 
 
 def test_art12_everyone_exempt_ends_the_case_without_a_decision(procedure: Procedure) -> None:
