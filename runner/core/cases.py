@@ -6,7 +6,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, select, update
 
-from . import case_data, engine, forms, incidents, users, versions
+from . import case_data, engine, forms, incidents, submission_checks, users, versions
 from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
@@ -86,6 +86,11 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         elif submitted:
             raise InvalidData(f"task '{task.name}' has no form: it takes no data",
                               errors=forms.undeclared(submitted, ()))
+        checks = version.submission_checks.get(task.element_id, ())
+        refused = submission_checks.errors(checks, step.task_data(task_id), submitted, step.calendar()) \
+            if checks else []
+        if refused:
+            raise InvalidData(refused[0]["message"], errors=refused)
         step.catch_up()                     # a deadline that fell due fires first
         state = step.task_state(task_id)
         if state != "READY":

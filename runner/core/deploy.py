@@ -19,7 +19,7 @@ from jsonschema.exceptions import SchemaError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from . import case_data, clock, engine, forms, regulations, xmlsafe
+from . import case_data, clock, engine, forms, regulations, submission_checks, xmlsafe
 from .decisions import DecisionTable, parse_dmn
 from ..errors import DeployError, ScriptError
 from .sandbox import compile_source
@@ -104,6 +104,8 @@ def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: di
             except ScriptError as err:
                 raise DeployError(f"{file}: element '{task_spec.bpmn_id}': {err.message}", file=file,
                                   element=task_spec.bpmn_id) from None
+        submission_checks.check_names(file, task_spec.bpmn_id, submission_checks.names(
+            engine.property_of(task_spec, submission_checks.PROPERTY)))
         form = engine.form_of(task_spec)
         if form:
             if form not in schemas:
@@ -158,8 +160,15 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         # The user tasks whose submission is the decision a 处理决定书 prints (property decisionNotice="true").
         specs["notice_tasks"] = sorted({task_spec.bpmn_id for task_spec in engine.iter_task_specs(spec, subs)
                                         if engine.property_of(task_spec, "decisionNotice") == "true"})
+        # The checks a submission of each user task must pass beyond its form (runner/core/submission_checks.py).
+        specs["submission_checks"] = {task_spec.bpmn_id: listed for task_spec in engine.iter_task_specs(spec, subs)
+                                      if (listed := submission_checks.names(
+                                          engine.property_of(task_spec, submission_checks.PROPERTY)))}
         specs["regulation"] = regulation.key if regulation else None
         specs["fault_counting"] = regulation.fault_counting if regulation else None
+        # Which of its bodies plays each lane of the processes it calls (the tasks' rows carry the bound lane).
+        specs["called_lanes"] = {called: dict(binding) for called, binding in regulation.called_lanes.items()
+                                 if called in subs} if regulation else {}
         builds.append(ProcessBuild(process_id, spec.description or process_id, specs, files,
                                    {name: schemas[name] for name in sorted(used_forms)}, content_hash))
     return builds

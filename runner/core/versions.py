@@ -4,7 +4,8 @@ A step then reads one short column (the hash) instead of the version's whole spe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -27,6 +28,15 @@ class Version:
     fault_counting: dict[str, Any] | None     # that entry's counting rule as deployed (runner.core.counting)
     start_form: str | None        # the form start data is validated against; None: the process takes none
     notice_tasks: tuple[str, ...]     # user tasks whose submission is the decision its notice prints
+    # called process id -> {its lane: the body of this version's regulation that plays it} (registry called_lanes)
+    called_lanes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # user task element id -> the checks its submission must pass beyond its form (runner/core/submission_checks.py)
+    submission_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def lane(self, process_id: str, lane: str | None) -> str | None:
+        """Who works a task drawn in `lane` of `process_id` in a case of this version: a called process's generic
+        lane is played by the body the calling regulation binds to it; any other lane is itself."""
+        return self.called_lanes.get(process_id, {}).get(lane or "", lane)
 
 
 _CACHE: dict[str, Version] = {}
@@ -49,7 +59,10 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
         _CACHE[row.content_hash] = Version(row.id, row.process_id, row.content_hash, row.forms, validators,
                                            tuple(row.spec.get("starters", ())), row.spec.get("regulation"),
                                            row.spec.get("fault_counting"), row.spec.get("start_form"),
-                                           tuple(row.spec.get("notice_tasks", ())))
+                                           tuple(row.spec.get("notice_tasks", ())),
+                                           row.spec.get("called_lanes", {}),
+                                           {element: tuple(listed) for element, listed
+                                            in row.spec.get("submission_checks", {}).items()})
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)
