@@ -6,7 +6,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, select, update
 
-from . import case_data, engine, forms, incidents, submission_checks, users, versions
+from . import case_data, deadlines, engine, forms, incidents, submission_checks, users, versions
 from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
@@ -86,11 +86,11 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         elif submitted:
             raise InvalidData(f"task '{task.name}' has no form: it takes no data",
                               errors=forms.undeclared(submitted, ()))
-        checks = version.submission_checks.get(task.element_id, ())
-        refused = submission_checks.errors(checks, step.task_data(task_id), submitted, step.calendar()) \
-            if checks else []
-        if refused:
-            raise InvalidData(refused[0]["message"], errors=refused)
+        # The diagram's named checks (e.g. everyone_heard) refuse before anything runs: nothing is written. A window
+        # check counts the window's last day with this step's legal calendar, as the window's timer does.
+        with deadlines.using(step.calendar):
+            submission_checks.apply(version.submission_checks.get(task.element_id, ()),
+                                    engine.check_data(step.workflow, task_id), submitted)
         step.catch_up()                     # a deadline that fell due fires first
         state = step.task_state(task_id)
         if state != "READY":

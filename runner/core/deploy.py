@@ -104,8 +104,6 @@ def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: di
             except ScriptError as err:
                 raise DeployError(f"{file}: element '{task_spec.bpmn_id}': {err.message}", file=file,
                                   element=task_spec.bpmn_id) from None
-        submission_checks.check_names(file, task_spec.bpmn_id, submission_checks.names(
-            engine.property_of(task_spec, submission_checks.PROPERTY)))
         form = engine.form_of(task_spec)
         if form:
             if form not in schemas:
@@ -118,6 +116,11 @@ def _check_process(process_id: str, spec: Any, subs: dict[str, Any], file_of: di
                 raise DeployError(f"{form}: field '{clash[0]}' has a name reserved for diagram functions, script "
                                   "builtins and the engine; rename it", file=form, field=clash[0])
             used.add(form)
+        checks = submission_checks.named(engine.property_of(task_spec, submission_checks.PROPERTY))
+        problems = submission_checks.problems(checks, forms.declared_fields(schemas[form]) if form else None)
+        if problems:
+            raise DeployError(f"{file}: element '{task_spec.bpmn_id}' {problems[0]}", file=file,
+                              element=task_spec.bpmn_id)
     return used
 
 
@@ -160,10 +163,10 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         # The user tasks whose submission is the decision a 处理决定书 prints (property decisionNotice="true").
         specs["notice_tasks"] = sorted({task_spec.bpmn_id for task_spec in engine.iter_task_specs(spec, subs)
                                         if engine.property_of(task_spec, "decisionNotice") == "true"})
-        # The checks a submission of each user task must pass beyond its form (runner/core/submission_checks.py).
-        specs["submission_checks"] = {task_spec.bpmn_id: listed for task_spec in engine.iter_task_specs(spec, subs)
-                                      if (listed := submission_checks.names(
-                                          engine.property_of(task_spec, submission_checks.PROPERTY)))}
+        # The named server-side checks each user task's submission must pass (runner/core/submission_checks.py).
+        specs["submission_checks"] = {
+            task_spec.bpmn_id: list(checks) for task_spec in engine.iter_task_specs(spec, subs)
+            if (checks := submission_checks.named(engine.property_of(task_spec, submission_checks.PROPERTY)))}
         specs["regulation"] = regulation.key if regulation else None
         specs["fault_counting"] = regulation.fault_counting if regulation else None
         # Which of its bodies plays each lane of the processes it calls (the tasks' rows carry the bound lane).

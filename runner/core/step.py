@@ -148,10 +148,6 @@ class CaseStep:
     def task_state(self, task_id: str) -> str | None:
         return engine.task_state(self.workflow, task_id)
 
-    def task_data(self, task_id: str) -> dict[str, Any]:
-        """The case data a ready task starts from."""
-        return engine.task_data(self.workflow, task_id) or {}
-
     def calendar(self) -> WorkCalendar:
         """The legal calendar of this step (the loaded holiday years), as the diagrams' deadline functions use it."""
         return self._work_calendar()

@@ -28,10 +28,9 @@ class Version:
     fault_counting: dict[str, Any] | None     # that entry's counting rule as deployed (runner.core.counting)
     start_form: str | None        # the form start data is validated against; None: the process takes none
     notice_tasks: tuple[str, ...]     # user tasks whose submission is the decision its notice prints
+    submission_checks: dict[str, tuple[str, ...]]    # user task -> the named checks its submission must pass
     # called process id -> {its lane: the body of this version's regulation that plays it} (registry called_lanes)
     called_lanes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    # user task element id -> the checks its submission must pass beyond its form (runner/core/submission_checks.py)
-    submission_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def lane(self, process_id: str, lane: str | None) -> str | None:
         """Who works a task drawn in `lane` of `process_id` in a case of this version: a called process's generic
@@ -60,9 +59,9 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
                                            tuple(row.spec.get("starters", ())), row.spec.get("regulation"),
                                            row.spec.get("fault_counting"), row.spec.get("start_form"),
                                            tuple(row.spec.get("notice_tasks", ())),
-                                           row.spec.get("called_lanes", {}),
-                                           {element: tuple(listed) for element, listed
-                                            in row.spec.get("submission_checks", {}).items()})
+                                           {task: tuple(names) for task, names
+                                            in row.spec.get("submission_checks", {}).items()},
+                                           row.spec.get("called_lanes", {}))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

@@ -138,7 +138,7 @@ def test_yanchi_art13_each_person_s_15_days_run_from_their_own_receipt_and_the_f
     before = case.show()
     with pytest.raises(InvalidData) as refused:
         case.complete("register_appeal_in_window", appeal("2026-10-29"), applicant="马某")
-    assert str(refused.value) == "申诉提出日期2026年10月29日晚于申诉期最后一日2026年10月28日"
+    assert str(refused.value) == "申诉期届满后提出的申诉不能登记：申诉提出日期2026年10月29日晚于申诉期最后一日2026年10月28日"
     assert refused.value.details["errors"][0]["path"] == "appeal_filed_on"
     after = case.show()
     assert (after["events"], after["tasks"], after["data"]) == (before["events"], before["tasks"], before["data"])

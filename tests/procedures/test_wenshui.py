@@ -611,8 +611,9 @@ def test_art19_an_appeal_filed_after_the_last_day_is_refused_with_both_dates(pro
     before = case.show()
     with pytest.raises(InvalidData) as refused:
         case.complete("register_appeal_in_window", appeal("2026-10-30"))
-    assert str(refused.value) == "申诉提出日期2026年10月30日晚于申诉期最后一日2026年10月29日"
-    assert [(e["path"], e["title"]) for e in refused.value.details["errors"]] == [("appeal_filed_on", "提出申诉之日")]
+    assert str(refused.value) == "申诉期届满后提出的申诉不能登记：申诉提出日期2026年10月30日晚于申诉期最后一日2026年10月29日"
+    assert refused.value.status == 422 and refused.value.details["check"] == "appeal_filed_in_window"
+    assert [e["path"] for e in refused.value.details["errors"]] == ["appeal_filed_on"]
     after = case.show()
     assert (after["events"], after["tasks"], after["status"]) == (before["events"], before["tasks"], "running")
     assert after["incidents"] == []                              # a refused submission, not a broken case

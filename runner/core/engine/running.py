@@ -15,6 +15,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 
 from .. import clock
@@ -174,6 +175,25 @@ def task_data(workflow: BpmnWorkflow, task_id: str) -> dict[str, Any] | None:
     """The data a task starts from (or ended with), None once the engine pruned it."""
     task = _find(workflow, task_id)
     return None if task is None else dict(task.data)
+
+
+def check_data(workflow: BpmnWorkflow, task_id: str) -> dict[str, Any]:
+    """What a submission check of a ready task sees: the data the task starts from, with the output collection of
+    every multi-instance activity as it last stood (running, or done and waiting at a join) — so that a check sees the
+    hearings a parallel branch records while the decision waits."""
+    data = task_data(workflow, task_id) or {}
+    latest: dict[str, Any] = {}
+    for process in (workflow, *workflow.subprocesses.values()):
+        for task in process.tasks.values():
+            spec = task.task_spec
+            if isinstance(spec, MultiInstanceTask) and spec.data_output is not None \
+                    and task.state in (TaskState.STARTED, TaskState.READY, TaskState.COMPLETED) \
+                    and spec.data_output.bpmn_id in task.data:
+                name = spec.data_output.bpmn_id
+                if name not in latest or task.last_state_change > latest[name].last_state_change:
+                    latest[name] = task
+    data.update({name: task.data[name] for name, task in latest.items()})
+    return data
 
 
 def _due(task: Any, definition: TimerEventDefinition) -> str | None:
