@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from . import engine
+from . import engine, regulations
 from ..errors import NotFound
 from .forms import FormValidator, compile_schema
 from ..store.models import ProcessVersion
@@ -35,7 +35,7 @@ class Version:
     def lane(self, process_id: str, lane: str | None) -> str | None:
         """Who works a task drawn in `lane` of `process_id` in a case of this version: a called process's generic
         lane is played by the body the calling regulation binds to it; any other lane is itself."""
-        return self.called_lanes.get(process_id, {}).get(lane or "", lane)
+        return regulations.bound_lane(self.called_lanes, process_id, lane)
 
 
 _CACHE: dict[str, Version] = {}
