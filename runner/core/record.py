@@ -9,8 +9,8 @@ same UPDATE that stores the state, so a write that raced past the row lock is re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -30,7 +30,7 @@ _MOVE_TIMERS = update(TIMERS).where(TIMERS.c.task_id == bindparam("key")).values
     due_at=bindparam("due_at"), detail=bindparam("detail"))
 
 
-LaneOf = Callable[[str, "str | None"], "str | None"]     # (process id, lane as drawn) -> who works the task
+LaneOf = Callable[[str, str | None], str | None]     # (process id, lane as drawn) -> who works the task
 
 
 @dataclass(frozen=True)
