@@ -584,6 +584,21 @@ def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day
     assert not shown.events("deadline_extended")
 
 
+def test_art19_the_delivery_names_every_liable_person_each_window_from_their_own_receipt(procedure: Procedure) -> None:
+    """第十九条「接到处理决定后 30 日内」：每名责任人的申诉期自本人接到之日起算，送达记录必须逐人写明；漏记责任人的送达
+    记录被拒绝并点名（422），案件不变。"""
+    case = reported_case(procedure, "2026-09-29")
+    case.complete("decide", decision("2026-09-29", ruling("陈晨", "officer", "liable")))
+    assert case.lane("deliver") == DEPARTMENT
+    with pytest.raises(InvalidData) as refused:
+        case.complete("deliver", {"deliveries": [{"person": "王敏", "received_on": "2026-09-30"}]})
+    assert str(refused.value) == "每名被认定承担责任的人员都须有送达记录：「陈晨」没有送达记录（接到处理决定之日）"
+    assert case.elements() == ["deliver"]
+    case.complete("deliver", {"deliveries": [{"person": "陈晨", "received_on": "2026-10-01"}]})
+    window = case.timer("timer_appeal_window")
+    assert (window["start"], window["last_day"]) == ("2026-10-01", "2026-11-02")     # 10-31 is a Saturday
+
+
 def test_art19_an_appeal_filed_in_time_counts_though_registered_after_the_window(procedure: Procedure) -> None:
     """第十九条「在接到处理决定后 30 日内…申诉」：以提出之日为准。9-29 接到 → 最后一日 10-29；10-29 寄出、11-03 才送到
     监察部门的申诉，在申诉期届满后登记，照样受理并处理；期满不取消登记任务。"""
