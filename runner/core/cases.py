@@ -7,8 +7,8 @@ import orjson
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from . import (case_data, engine, forms, incidents, notice, regulations, submission_checks, users, versions,
-               visibility)
+from . import (case_data, deadlines, engine, forms, incidents, notice, regulations, submission_checks, users,
+               versions, visibility)
 from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
@@ -116,9 +116,11 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         elif submitted:
             raise InvalidData(f"task '{task.name}' has no form: it takes no data",
                               errors=forms.undeclared(submitted, ()))
-        # The diagram's named checks (e.g. everyone_heard) refuse before anything runs: nothing is written.
+        # The diagram's named checks (e.g. everyone_heard) refuse before anything runs: nothing is written. A window
+        # check counts the window's last day with this step's legal calendar, as the window's timer does.
         if checks := version.submission_checks.get(task.element_id, ()):
-            submission_checks.apply(checks, engine.check_data(step.workflow, task_id), submitted)
+            with deadlines.using(step.calendar):
+                submission_checks.apply(checks, engine.check_data(step.workflow, task_id), submitted)
         step.catch_up()                     # a deadline that fell due fires first
         state = step.task_state(task_id)
         if state != "READY":

@@ -80,7 +80,7 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
     with case_step(db, user_name) as step:
         user = get_user(step.conn, user_name)
         step.lock(case_id)
-        step.load()
+        version = step.load()
         armed = step.before.armed
         target_id = next((task_id for task_id, t in armed.items() if t.element_id == element_id), None)
         if target_id is None:
@@ -92,7 +92,7 @@ def extend_deadline(db: Database, case_id: int, element_id: str, extra: int, rea
         supervisor, cap = target.detail.get("extension_by"), target.detail.get("extension_cap")
         if not supervisor:
             raise Conflict(f"deadline '{target.name}' names no body that may extend it", element=element_id)
-        bound = engine.lane_of_timer(step.workflow, target_id)
+        bound = version.lane(*engine.lane_of_timer(step.workflow, target_id))     # the body the calling regulation binds
         # The body a deadline binds never extends it itself, even if the same person also sits in the supervisor.
         if bound is not None and bound in user.roles:
             raise Forbidden(f"'{target.name}' binds {bound}, which cannot extend its own deadline; {supervisor} may",

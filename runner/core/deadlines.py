@@ -82,6 +82,11 @@ def period_end(start: Any, period: int, unit: str = "calendar_days") -> str:
     return due.due_at.isoformat()
 
 
+def last_day(start: Any, period: int, unit: str = "calendar_days") -> dt.date:
+    """The last day of a period as period_end and deadline count it (for a check that compares a date with it)."""
+    return _compute(start, period, unit)[2].last_day
+
+
 def reminder(start: Any, period: int, unit: str = "calendar_days",
              before: int = DEFAULT_REMINDER_WORKING_DAYS) -> str:
     calendar, computed, due = _compute(start, period, unit)

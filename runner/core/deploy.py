@@ -184,6 +184,9 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
         specs["timer_activities"] = {timer: activity for pid in [process_id, *subs] if pid in nodes
                                      for timer, activity in _timer_activities(nodes[pid]).items()}
         specs["fault_counting"] = regulation.fault_counting if regulation else None
+        # Which of its bodies plays each lane of the processes it calls (the tasks' rows carry the bound lane).
+        specs["called_lanes"] = {called: dict(binding) for called, binding in regulation.called_lanes.items()
+                                 if called in subs} if regulation else {}
         builds.append(ProcessBuild(process_id, spec.description or process_id, specs, files,
                                    {name: schemas[name] for name in sorted(used_forms)}, content_hash))
     return builds

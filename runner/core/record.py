@@ -9,6 +9,7 @@ same UPDATE that stores the state, so a write that raced past the row lock is re
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,9 @@ _CLOSE_TIMERS = update(TIMERS).where(TIMERS.c.task_id == bindparam("key")).value
     state=bindparam("state"), fired_at=bindparam("fired_at"), lease_owner=None, lease_until=None)
 _MOVE_TIMERS = update(TIMERS).where(TIMERS.c.task_id == bindparam("key")).values(
     due_at=bindparam("due_at"), detail=bindparam("detail"))
+
+
+LaneOf = Callable[[str, str | None], str | None]     # (process id, lane as drawn) -> who works the task
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,9 @@ class StepOutcome:
 
 
 def sync_case(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, outcome: StepOutcome,
-              timeline: Timeline) -> tuple[Mirror, set[str]]:
-    """Write the step: its events (after those already on `timeline`), records, tasks, timers and state.
+              timeline: Timeline, lane: LaneOf) -> tuple[Mirror, set[str]]:
+    """Write the step: its events (after those already on `timeline`), records, tasks, timers and state. A new
+    task's row carries `lane(process, drawn lane)`: who works it in this case (versions.Version.lane).
 
     Returns the mirror after the step and the ids of the timers that fired in it; bumps `case.revision`."""
     now = timeline.now
@@ -129,7 +134,7 @@ def sync_case(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, ou
         conn.execute(_INSERT_FAULTS, [{**f, "case_id": case.id, "recorded_at": now} for f in outcome.faults])
     for fault in outcome.faults:
         timeline.add("fault_recorded", **{**fault, "confirmed_on": fault["confirmed_on"].isoformat()})
-    ready = _sync_tasks(conn, case, workflow, before, timeline)
+    ready = _sync_tasks(conn, case, workflow, before, timeline, lane)
     armed, fired = _sync_timers(conn, case, workflow, before, outcome, timeline)
     completed = engine.is_completed(workflow)
     if completed and case.status != "completed":
@@ -155,7 +160,8 @@ def store_state(conn: Connection, case: CaseRef, workflow: Any, now: dt.datetime
     case.revision += 1
 
 
-def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, timeline: Timeline) -> dict[str, OpenTask]:
+def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, timeline: Timeline,
+                lane: LaneOf) -> dict[str, OpenTask]:
     ready: dict[str, OpenTask] = {}
     new: list[dict[str, Any]] = []
     # The engine gives every activation a fresh task id, so a ready task the mirror lacks is new.
@@ -164,7 +170,8 @@ def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, 
         if task_id in before.ready:
             ready[task_id] = before.ready[task_id]
             continue
-        ready[task_id] = opened = OpenTask(task.element_id, task.name, task.lane, task.form, timeline.now)
+        ready[task_id] = opened = OpenTask(task.element_id, task.name, lane(task.process, task.lane), task.form,
+                                           timeline.now)
         new.append({"id": task_id, "case_id": case.id, "element_id": opened.element_id, "name": opened.name,
                     "lane": opened.lane, "form": opened.form, "state": "ready", "created_at": timeline.now})
     withdrawn = [task_id for task_id in before.ready if task_id not in ready]  # a deadline, a cancelled branch

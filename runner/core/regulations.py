@@ -145,7 +145,12 @@ class Regulation:
 
     def bound_lane(self, process_id: str, lane: str | None) -> str | None:
         """The body of this regulation that plays `lane` of the called process `process_id` (else `lane`)."""
-        return self.called_lanes.get(process_id, {}).get(lane or "", lane)
+        return bound_lane(self.called_lanes, process_id, lane)
+
+
+def bound_lane(called_lanes: Mapping[str, Mapping[str, str]], process_id: str, lane: str | None) -> str | None:
+    """Who works a task drawn in `lane` of `process_id` under these bindings: the bound body, else the lane itself."""
+    return called_lanes.get(process_id, {}).get(lane or "", lane)
 
 
 Registry = Mapping[str, Regulation]

@@ -148,6 +148,10 @@ class CaseStep:
     def task_state(self, task_id: str) -> str | None:
         return engine.task_state(self.workflow, task_id)
 
+    def calendar(self) -> WorkCalendar:
+        """The legal calendar of this step (the loaded holiday years), as the diagrams' deadline functions use it."""
+        return self._work_calendar()
+
     def close_task(self, task_id: str) -> None:
         """The use case closed this task's row itself (completed by a person): the mirror no longer shows it."""
         del self.before.ready[task_id]
@@ -167,7 +171,7 @@ class CaseStep:
     def write(self) -> Mirror:
         """Write the step into the case's rows (events, records, tasks, timers, state); not yet committed."""
         self.mirror, self.fired = sync_case(self.conn, self._locked(), self.workflow, self.before, self._outcome,
-                                            self.timeline)
+                                            self.timeline, self._version().lane)
         self._outcome = StepOutcome([], {}, [], {})   # written once; never insert the step's records twice
         return self.mirror
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from ..errors import FieldError, InvalidData
+from . import appeal_checks
 from .hearings import everyone_heard
 
 PROPERTY = "submissionChecks"
@@ -32,6 +33,17 @@ class SubmissionCheck:
 CHECKS: dict[str, SubmissionCheck] = {check.name: check for check in (
     SubmissionCheck("everyone_heard", "未经听取陈述和辩解，不能作出处理决定", ("person_decisions", "decided_on"),
                     everyone_heard),
+    # An appeal counts from the day it was filed (提出), within the window the calling regulation fixes
+    # (runner/core/appeal_checks.py; the last day as the window's timer counts it, with the step's legal calendar).
+    SubmissionCheck("review_filed_in_window", "复核申请期届满后提出的复核申请不能登记",
+                    ("review_applied", "review_filed_on"), appeal_checks.REVIEW_FILED_IN_WINDOW),
+    SubmissionCheck("appeal_filed_in_window", "申诉期届满后提出的申诉不能登记",
+                    ("appeal_applied", "appeal_filed_on"), appeal_checks.APPEAL_FILED_IN_WINDOW),
+    SubmissionCheck("post_review_appeal_filed_in_window", "对复核决定的申诉期届满后提出的申诉不能登记",
+                    ("post_review_appeal_applied", "post_review_appeal_filed_on"),
+                    appeal_checks.POST_REVIEW_APPEAL_FILED_IN_WINDOW),
+    SubmissionCheck("delivered_to_each_liable", "每名被认定承担责任的人员都须有送达记录", ("deliveries",),
+                    appeal_checks.delivered_to_each_liable),
 )}
 
 

@@ -4,12 +4,13 @@ A step then reads one short column (the hash) instead of the version's whole spe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from . import engine
+from . import engine, regulations
 from ..errors import NotFound
 from .forms import FormValidator, compile_schema
 from ..store.models import ProcessVersion
@@ -32,6 +33,13 @@ class Version:
     parties: frozenset[str]       # lanes of persons named in its cases: their own tasks only
     timer_activities: dict[str, str]     # boundary timer element -> the activity element it guards
     start_lane: str | None        # the lane of its start event (who may open a case when `starters` is empty)
+    # called process id -> {its lane: the body of this version's regulation that plays it} (registry called_lanes)
+    called_lanes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def lane(self, process_id: str, lane: str | None) -> str | None:
+        """Who works a task drawn in `lane` of `process_id` in a case of this version: a called process's generic
+        lane is played by the body the calling regulation binds to it; any other lane is itself."""
+        return regulations.bound_lane(self.called_lanes, process_id, lane)
 
 
 _CACHE: dict[str, Version] = {}
@@ -60,7 +68,8 @@ def load(conn: Connection, version_id: int, content_hash: str | None = None) -> 
                                            # A version deployed before these existed: administrators only.
                                            frozenset(row.spec.get("viewers", ())),
                                            frozenset(row.spec.get("parties", ())),
-                                           row.spec.get("timer_activities", {}), row.spec.get("start_lane"))
+                                           row.spec.get("timer_activities", {}), row.spec.get("start_lane"),
+                                           row.spec.get("called_lanes", {}))
     version = _CACHE[content_hash]
     # The same content may carry another id in another database: answer with this database's id.
     return version if version.id == version_id else replace(version, id=version_id)

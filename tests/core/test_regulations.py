@@ -167,3 +167,110 @@ def test_counting_overrides_may_name_only_deployed_regulations_that_count_faults
         with pytest.raises(InvalidSetting, match=f"unknown regulation '{key}'.*jinzhai") as refused:
             regulations.check_overrides(registry, {key: counting.Override()})
         assert refused.value.details == {"variable": "WENZE_FAULT_COUNTING"}
+
+
+# ------------------------------------------------------------------------------------- called lanes and remedies
+
+_CALLER = {"key": "caller", "name": "调用方", "short_name": "调用", "processes": ["caller"],
+           "bodies": [{"lane": "办公室", "accounts": [{"name": "bangong", "display_name": "办公室 甲"}]},
+                      {"lane": "监察部门", "accounts": [{"name": "jiancha", "display_name": "监察部门 乙"}]}],
+           "called_lanes": {"shared": {"申诉受理机关": "监察部门"}}}
+_LANES = {"caller": {"办公室"}, "shared": {"问责案件主办机构", "申诉受理机关"}}
+
+
+def _check(entry: dict[str, Any], lanes: dict[str, set[str]] = _LANES) -> regulations.Registry:
+    registry = regulations.load([("caller.json", json.dumps(entry, ensure_ascii=False))])
+    regulations.check_lanes(registry, lanes)
+    return registry
+
+
+def test_a_body_bound_to_a_called_lane_plays_it_and_needs_no_lane_of_its_own() -> None:
+    """文水 第十九条's 上级组织人事部门/监察部门 works review_appeal's 申诉受理机关 lane in 文水 cases; lanes it does not
+    bind stay the called process's own."""
+    [caller] = _check(_CALLER).values()
+    assert caller.bound_lane("shared", "申诉受理机关") == "监察部门"
+    assert caller.bound_lane("shared", "问责案件主办机构") == "问责案件主办机构"
+    assert caller.bound_lane("caller", "办公室") == "办公室"
+
+
+@pytest.mark.parametrize("binding, lanes, message, field", [
+    ({"shared": {"复核科": "监察部门"}}, _LANES, "'复核科' is no lane of a deployed process 'shared'",
+     "called_lanes/shared/复核科"),
+    ({"nowhere": {"申诉受理机关": "监察部门"}}, _LANES, "is no lane of a deployed process 'nowhere'",
+     "called_lanes/nowhere/申诉受理机关"),
+    ({"shared": {"申诉受理机关": "纪委"}}, _LANES, "'纪委' (bound to shared's '申诉受理机关') is not one of its bodies",
+     "called_lanes/shared/申诉受理机关"),
+    ({}, _LANES, "body '监察部门' is no lane of caller", "bodies/1/lane"),
+], ids=["no such lane", "no such process", "not a body of the entry", "a body neither drawn nor bound"])
+def test_a_binding_names_a_lane_of_a_deployed_called_process_and_a_body_of_the_entry(
+        binding: dict[str, Any], lanes: dict[str, set[str]], message: str, field: str) -> None:
+    with pytest.raises(DeployError, match=message.replace("(", r"\(").replace(")", r"\)")) as refused:
+        _check(_CALLER | {"called_lanes": binding}, lanes)
+    assert refused.value.details == {"file": "caller.json", "field": field}
+
+
+def test_an_empty_binding_is_refused_by_the_schema() -> None:
+    with pytest.raises(DeployError) as refused:
+        _check(_CALLER | {"called_lanes": {"shared": {}}})
+    assert refused.value.details == {"file": "caller.json", "field": "called_lanes/shared"}
+
+
+def test_each_regulation_s_cases_give_review_appeal_s_lanes_to_the_bodies_its_text_names(deployed: Database) -> None:
+    """盐池 第十三条, 文水 第十九条 name the bodies; 金寨 二十一 refers to 《公务员法》第九十五条; where 赤峰 第十二条 and
+    明山 第十三条 name none, the bound body says it is one the office designates. A standalone review_appeal keeps its
+    generic lanes."""
+    found = {pid: {lane: v.lane("review_appeal", lane) for lane in ("问责案件主办机构", "复核机关", "申诉受理机关")}
+             for pid, v in _versions_by_process(deployed).items() if pid != "chifeng_interference"}
+    assert found == {
+        "yanchi_fault_accountability": {"问责案件主办机构": "局办公室", "复核机关": "局重大执法决定法制审核机构",
+                                        "申诉受理机关": "同级主管部门或上级业务主管部门"},
+        "wenshui_fault_review": {"问责案件主办机构": "综合股/办公室", "复核机关": "复核机关",    # 第十九条: no 复核
+                                 "申诉受理机关": "上级组织人事部门/监察部门"},
+        "jinzhai_lost_case_accountability": {"问责案件主办机构": "联席会议办公室", "复核机关": "问责机关",
+                                             "申诉受理机关": "同级公务员主管部门或作出问责决定的机关的上一级机关"},
+        "chifeng_fault_accountability": {"问责案件主办机构": "派驻纪检监察组",
+                                         "复核机关": "复核机关（赤峰 第十二条未规定，由本局指定）",
+                                         "申诉受理机关": "受理申诉的有关部门（赤峰 第十二条未具体规定，由本局指定）"},
+        "mingshan_fault_accountability": {"问责案件主办机构": "领导小组办公室", "复核机关": "复核机关",  # 第十三条: no 复核
+                                          "申诉受理机关": "申诉受理机关（明山 第十三条未规定，由本机关指定）"},
+        "review_appeal": {"问责案件主办机构": "问责案件主办机构", "复核机关": "复核机关", "申诉受理机关": "申诉受理机关"},
+    }
+
+
+def _seed(key: str) -> str:
+    """The regulation's text (tests/fixtures/seeds/), without white space, with ASCII commas as the text means them."""
+    text = (FIXTURES / "seeds" / f"{key}.txt").read_text(encoding="utf-8")
+    return "".join(text.split()).replace(",", "，")
+
+
+def _quoted(registry: regulations.Registry) -> list[tuple[str, str, str]]:
+    """(regulation, field, words) of every remedy wording the registry gives as the regulation's own."""
+    quoted = []
+    for key in ("yanchi", "mingshan", "chifeng", "jinzhai", "wenshui"):
+        remedies = registry[key].remedies
+        assert remedies is not None, key
+        for kind in ("review", "appeal"):
+            remedy = remedies[kind]
+            if remedy is not None and "source" not in remedy:       # 金寨 二十一 refers to 《公务员法》: not quoted
+                quoted += [(key, f"{kind}/{name}", remedy[name]) for name in ("body", "window", "scope") if remedy[name]]
+        if remedies["execution"]["source"] == remedies["article"]:    # the text's own rule, not 《公务员法》's
+            quoted.append((key, "execution/rule", remedies["execution"]["rule"]))
+    return quoted
+
+
+def test_the_remedies_quote_the_texts_of_the_five_regulations() -> None:
+    """What a decision notice tells a person about 复核 and 申诉 is the text's own wording: every body, window and scope
+    the registry gives as the regulation's own appears in its text (盐池 第十三条, 明山 第十三条, 赤峰 第十二条, 金寨
+    二十一, 文水 第十九条), and the article it cites is where the text says it."""
+    registry = regulations.load((p.name, p.read_text(encoding="utf-8"))
+                                for p in sorted((ROOT / "bpmn" / "regulations").glob("*.json")))
+    quoted = _quoted(registry)
+    assert {(key, field) for key, field, _ in quoted} >= {
+        ("yanchi", "review/body"), ("yanchi", "appeal/body"), ("yanchi", "appeal/window"), ("yanchi", "execution/rule"),
+        ("mingshan", "appeal/scope"), ("chifeng", "review/window"), ("chifeng", "appeal/body"),
+        ("jinzhai", "execution/rule"), ("wenshui", "appeal/body"), ("wenshui", "appeal/window")}
+    assert [(key, field, words) for key, field, words in quoted if "".join(words.split()) not in _seed(key)] == []
+    for key in ("yanchi", "mingshan", "chifeng", "wenshui"):
+        article = registry[key].remedies["article"].split()[-1]     # 第十三条 …
+        assert article in _seed(key), key
+    assert "二十一、责任人员对涉及本人的问责决定不服的" in _seed("jinzhai")

@@ -4,7 +4,9 @@
 责任认定 by a person (第六条 不承担责任 and 第七条 免予 end a case early) → 处理决定 (第十条) → 第十一条 written notice
 within 10 days (deadline: reminder, overdue marking, 督办 for 派驻纪检监察组 and 局党组) → 第十二条 复核 within 30 days
 of receiving the notice and 申诉 by individuals, through the shared call activity review_appeal (one instance per
-recipient). Periods are counted as 民法典 第二百零一条至第二百零三条 by analogy (domain.md §X.7.7). 第八条 2「多次发生」
+recipient, its 30-day window from that recipient's own receipt of the notice; the 复核 and 申诉 are worked by the
+bodies chifeng.json binds: the text names no 复核 body and only 「有关部门」 for 申诉, so both are bodies the 局 designates,
+labelled so). Periods are counted as 民法典 第二百零一条至第二百零三条 by analogy (domain.md §X.7.7). 第八条 2「多次发生」
 counts come from the fault registry: a case records the faults of those it found liable once the decision is final
 (第十二条 复核/申诉 over), dated with the 第九条 confirmation. SQLite and PostgreSQL.
 """
@@ -16,11 +18,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import at
-from tests.procedures.driver import Case, InvalidData, Procedure
+from tests.procedures.driver import Case, Forbidden, InvalidData, Procedure
 
 PROCESS = "chifeng_fault_accountability"
 INSPECTION, PARTY_GROUP = "派驻纪检监察组", "局党组"
-REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"        # lanes of the shared review_appeal
+# review_appeal's 复核机关 and 申诉受理机关 lanes as chifeng.json binds them: 第十二条 names no 复核 body and only
+# 「有关部门」 for 申诉, so both are bodies the 局 designates, and say so
+REVIEW_BODY = "复核机关（赤峰 第十二条未规定，由本局指定）"
+APPEAL_BODY = "受理申诉的有关部门（赤峰 第十二条未具体规定，由本局指定）"
 
 
 CONFIRM = {"case_no": "赤应急过〔2026〕2号", "source": "行政执法案卷评查", "confirmed_by": "局法规科",
@@ -55,10 +60,12 @@ def decision(decided_on: str = "2026-04-24") -> dict[str, Any]:
             "nature_assessment": "性质一般，未造成严重后果。"}
 
 
-def notice(notified_on: str, received_on: str, *recipients: tuple[str, str]) -> dict[str, Any]:
+def notice(notified_on: str, received_on: str, *recipients: tuple[str, ...]) -> dict[str, Any]:
+    """The written notice (第十一条); each recipient (name, kind[, own day of receipt]) received it on `received_on`
+    unless given its own day (第十二条「接到决定通知之日」)."""
     return {"notice_no": "赤应急通〔2026〕5号", "notified_on": notified_on, "delivery_method": "in_person",
-            "recipients": [{"name": n, "kind": k} for n, k in recipients] or [{"name": "李四", "kind": "person"}],
-            "notice_received_on": received_on}
+            "recipients": [{"name": r[0], "kind": r[1], "received_on": r[2] if len(r) > 2 else received_on}
+                           for r in recipients or [("李四", "person")]]}
 
 
 def to_decision(procedure: Procedure, *, investigation_data: dict[str, Any] | None = None,
@@ -121,12 +128,15 @@ def test_notice_11_overdue_on_wed_0506_then_review_and_appeal_12(procedure: Proc
     window = shown.timer("timer_review_window")
     assert (window["kind"], window["start"], window["last_day"], window["rolled_from"]) == (
         "period_end", "2026-05-08", "2026-06-08", "2026-06-07")
-    assert shown["data"]["review_filing_days"] == 30 and shown["data"]["appeal_filing_days"] is None
+    assert shown["data"]["review_appeal_windows"]["review_filing_days"] == 30
+    assert shown["data"]["review_appeal_windows"]["appeal_filing_days"] is None
     assert case.lane("register_review_in_window") == REVIEW_BODY
     assert case.lane("register_appeal") == APPEAL_BODY          # 申诉 filing period SILENT: no timer
-
-    case.complete("register_review_in_window", {"review_applied": True, "review_applied_on": "2026-05-20",
-                                                "review_grounds": "认定的主要责任过重。"})
+    registration = {"review_applied": True, "review_filed_on": "2026-05-19", "review_applied_on": "2026-05-20",
+                    "review_grounds": "认定的主要责任过重。"}
+    with pytest.raises(Forbidden):                              # the generic 复核机关 account has no 赤峰 case
+        case.complete("register_review_in_window", registration, user="fuhe")
+    case.complete("register_review_in_window", registration, user="cffuhe")
     case.complete("register_appeal", {"appeal_applied": True, "appeal_filed_on": "2026-05-21",
                                       "appeal_accepted_on": "2026-05-21", "appeal_addressee": "市纪委监委",
                                       "appeal_grounds": "不服处理决定。"})
@@ -151,26 +161,41 @@ def test_notice_11_overdue_on_wed_0506_then_review_and_appeal_12(procedure: Proc
 
 def test_notice_in_time_and_review_window_12_closes_for_every_recipient(procedure: Procedure) -> None:
     """第十一条 met (no overdue); 第十二条: a person and a unit (科室、单位 may apply for 复核) each get their own
-    30-day window from the same receipt date, running at once; nobody applies and the windows close; the unit's
-    申诉 route (individuals only) is recorded as not applied."""
+    30-day window from their own day of receipt (李四 04-28 → 05-28; 审批科 04-30 → Sat 05-30 → Mon 06-01), running
+    at once; the closing windows are recorded, and the designated 复核 body registers that nobody applied within
+    them; the unit's 申诉 route (individuals only) is recorded as not applied."""
     case = to_decision(procedure)
     case.complete("determine", determination(proposal_adopted=True, proposal_deviation=None)
                   | {"proposal_deviation": "—"})
     procedure.to("2026-04-24", 10, fire=False)
     case.complete("decide", decision("2026-04-24"))
     procedure.to("2026-04-27", 9, fire=False)
-    case.complete("notify", notice("2026-04-27", "2026-04-28", ("李四", "person"), ("审批科", "unit")))
+    case.complete("notify", notice("2026-04-27", "2026-04-28", ("李四", "person"), ("审批科", "unit", "2026-04-30")))
     shown = case.show()
     assert shown.timer("timer_notice")["state"] == "cancelled" and shown["overdue"] is False
+    assert [p["decision_received_on"] for p in shown["data"]["review_parties"]] == ["2026-04-28", "2026-04-30"]
     windows = shown.timers("timer_review_window")
-    assert [(w["last_day"], w["state"]) for w in windows] == [("2026-05-28", "armed"), ("2026-05-28", "armed")]
+    assert [(w["start"], w["last_day"], w["state"]) for w in windows] == [
+        ("2026-04-28", "2026-05-28", "armed"), ("2026-04-30", "2026-06-01", "armed")]
     for appeal in case.tasks("register_appeal"):
         case.complete_task(appeal, {"appeal_applied": False, "appeal_grounds": "未申诉。"})
     procedure.after_last_day("2026-05-28")
+    assert [(w["last_day"], w["state"]) for w in case.show().timers("timer_review_window")] == [
+        ("2026-05-28", "fired"), ("2026-06-01", "armed")]
+    # 李四's window is over, 审批科's is not: a 复核 李四 filed on 05-29 is refused, naming both days
+    with pytest.raises(InvalidData, match="复核申请提出日期2026年5月29日晚于复核申请期最后一日2026年5月28日"):
+        case.complete("register_review_in_window", {
+            "review_applied": True, "review_filed_on": "2026-05-29", "review_applied_on": "2026-05-29",
+            "review_grounds": "不服。"}, applicant="李四")
+    procedure.after_last_day("2026-06-01")
+    for review in case.tasks("register_review_in_window"):
+        assert review["lane"] == REVIEW_BODY
+        case.complete_task(review, {"review_applied": False, "review_register_note": "申请期内未提出复核申请。"})
     shown = case.show()
     assert shown["status"] == "completed" and shown["overdue"] is False
-    assert [(r["applicant"], r["review_applied"], r["decision_changed"]) for r in shown["data"]["review_appeal_results"]] \
-        == [("李四", False, False), ("审批科", False, False)]
+    # the parallel instances report in the order they finish
+    assert sorted((r["applicant"], r["review_applied"], r["decision_changed"])
+                  for r in shown["data"]["review_appeal_results"]) == [("审批科", False, False), ("李四", False, False)]
     assert shown["data"]["registered_faults"] == ["李四", "王五", "张三"]
 
 
@@ -265,12 +290,13 @@ def closed_case(procedure: Procedure, confirmed_on: str, officer: str = "张三"
     case.complete("notify", notice(day(3), day(3), (officer, "person")))
     case.complete("register_appeal", {"appeal_applied": False, "appeal_grounds": "未申诉。"})
     if review_outcome:
-        case.complete("register_review_in_window", {"review_applied": True, "review_applied_on": day(10),
-                                                    "review_grounds": "不服。"})
+        case.complete("register_review_in_window", {"review_applied": True, "review_filed_on": day(10),
+                                                    "review_applied_on": day(10), "review_grounds": "不服。"})
         case.complete("decide_review", {"review_outcome": review_outcome, "review_decision_summary": "复核决定。",
                                         "review_decided_on": day(20), "review_decision_received_on": day(21)})
     else:
-        procedure.to(day(45))
+        procedure.to(day(45))                   # the window ends; nobody applied within it
+        case.complete("register_review_in_window", {"review_applied": False})
     shown = case.show()
     assert shown["status"] == "completed" and shown.ended("end_")[-1] == "end_final"
     return case

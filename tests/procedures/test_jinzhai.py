@@ -19,6 +19,7 @@ from tests.procedures.driver import Case, Forbidden, InvalidData, Procedure
 PROCESS = "jinzhai_lost_case_accountability"
 AGENCY, LEGAL_OFFICE, JOINT_OFFICE, MEMBERS, JOINT_MEETING, SUPERVISION, GROUP, ACCOUNTABILITY = (
     "相关行政机关", "县政府法制办", "联席会议办公室", "成员单位", "联席会议", "县监察局", "县监察局调查组", "问责机关")
+APPEAL_BODY = "同级公务员主管部门或作出问责决定的机关的上一级机关"     # 二十一 参照《公务员法》第九十五条
 UNITS = ["县监察局", "县政府法制办", "县人民法院", "县人民检察院"]
 ARTICLE_3, ARTICLE_4 = {"case_basis": "art3"}, {"case_basis": "art4"}     # the start form's 案件依据
 
@@ -445,8 +446,12 @@ def test_art20_art21_execution_recovery_and_review_run_together_nobody_appeals(p
     申诉（2026-11-27 收到 → 复核、直接申诉期 2026-12-27 周日 → 顺延 2026-12-28），期间问责决定不停止执行；通报后办结。"""
     case = decided_case(procedure, compensation=True)
     assert case.lane("execute") == ACCOUNTABILITY
-    assert case.lane("register_review_in_window") == "复核机关"
-    assert case.lane("register_appeal_in_window") == "申诉受理机关"
+    # 二十一 参照《公务员法》第九十五条 (jinzhai.json's binding): the 原处理机关 reviews, the 公务员主管部门 or the body
+    # above takes the 申诉; the generic accounts of the shared call activity have no 金寨 task
+    assert case.lane("register_review_in_window") == ACCOUNTABILITY
+    assert case.lane("register_appeal_in_window") == APPEAL_BODY
+    assert [t["element"] for t in procedure.tasks(user="fuhe")] == []
+    assert [t["element"] for t in procedure.tasks(user="shensu")] == []
     shown = case.show()
     assert shown["data"]["review_parties"] == [
         {"name": "周某", "kind": "person", "decision_received_on": "2026-11-27"}]
@@ -462,6 +467,9 @@ def test_art20_art21_execution_recovery_and_review_run_together_nobody_appeals(p
                               "recovery_items": [{"person": "周某", "share": "partial", "amount": 5000}]})
     assert "circulate" not in case.elements()            # waits for 复核/申诉 windows
     procedure.after_last_day("2026-12-28")
+    assert "circulate" not in case.elements()            # the bodies record that nothing was filed in time
+    case.complete("register_review_in_window", {"review_applied": False})
+    case.complete("register_appeal_in_window", {"appeal_applied": False})
     assert case.lane("circulate") == JOINT_MEETING
     done = case.complete("circulate", {"circulated_on": "2027-01-05", "circulation_summary": "通报全县。",
                                        "exchanged_with_court_procuratorate": True})
@@ -480,7 +488,8 @@ def test_art21_review_changes_the_decision_and_the_accountability_body_adjusts_i
     """第二十一条：周某三十日内申请复核，问责机关三十日内作出变更决定；对复核决定不服可在十五日内申诉（未申诉）；
     问责机关按复核结果调整；执行分支不等待复核（不停止执行）。"""
     case = decided_case(procedure)
-    case.complete("register_review_in_window", {"review_applied": True, "review_applied_on": "2026-12-01",
+    case.complete("register_review_in_window", {"review_applied": True, "review_filed_on": "2026-11-30",
+                                                "review_applied_on": "2026-12-01",
                                                 "review_grounds": "诫勉过重。"})
     case.complete("execute", {"executed_on": "2026-12-02", "execution_note": "已通报、已诫勉。"})
     shown = case.show()
@@ -489,7 +498,8 @@ def test_art21_review_changes_the_decision_and_the_accountability_body_adjusts_i
         "review_outcome": "changed", "review_decision_summary": "撤销诫勉，保留责令书面检查。",
         "review_decided_on": "2026-12-20", "review_decision_received_on": "2026-12-21"})
     case.complete("register_post_review_appeal_in_window", {"post_review_appeal_applied": False})
-    procedure.after_last_day("2026-12-28")             # the direct-appeal window closes
+    procedure.after_last_day("2026-12-28")             # the direct-appeal window closes: nobody appealed in it
+    case.complete("register_appeal_in_window", {"appeal_applied": False})
     assert case.lane("adjust_decision") == ACCOUNTABILITY
     case.complete("adjust_decision", {"adjusted_on": "2026-12-29", "adjustment": "撤销诫勉。"})
     case.complete("circulate", {"circulated_on": "2027-01-05", "circulation_summary": "通报全县。",
@@ -595,7 +605,8 @@ def test_art11_only_the_county_supervision_bureau_group_works_the_group_investig
 def test_art21_a_person_whose_decision_is_revoked_on_review_is_not_recorded(procedure: Procedure) -> None:
     """第二十一条：复核撤销问责决定的，该责任人员的过错不成立，不登记入过错登记簿（第十七条(一)不计）。"""
     case = decided_case(procedure)
-    case.complete("register_review_in_window", {"review_applied": True, "review_applied_on": "2026-12-01",
+    case.complete("register_review_in_window", {"review_applied": True, "review_filed_on": "2026-11-30",
+                                                "review_applied_on": "2026-12-01",
                                                 "review_grounds": "不应问责。"})
     case.complete("register_appeal_in_window", {"appeal_applied": False})
     case.complete("decide_review_in_period", {

@@ -21,7 +21,10 @@ from tests.procedures.driver import Case, InvalidData, Procedure
 
 PROCESS = "mingshan_fault_accountability"
 OFFICE, GROUP = "领导小组办公室", "执法过错责任追究领导小组"
-REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"        # lanes of the shared review_appeal (no 复核机关 task here)
+REVIEW_BODY = "复核机关"        # review_appeal's generic 复核 lane: 第十三条 has no 复核, no task ever goes there
+# 第十三条 names no body that receives the 申诉: mingshan.json binds review_appeal's 申诉受理机关 to one the office
+# designates, and its name says so
+APPEAL_BODY = "申诉受理机关（明山 第十三条未规定，由本机关指定）"
 WALKED = ("task_completed", "gateway", "script", "end_event")   # the path: user tasks, gateways, scripts, ends
 
 

@@ -1,243 +1,175 @@
-"""复核与申诉 (bpmn/review_appeal.bpmn): the call activity every procedure uses, walked on its own.
+"""复核与申诉 (bpmn/review_appeal.bpmn): the call activity every regulation's procedure calls, once per person.
 
-The calling procedures (盐池 第十三条, 金寨 第二十一条) write the windows into the case data before the call; here the
-tests start `review_appeal` directly with the same data, so every timer is a top-level timer of the case. Periods are
-counted per 民法典 第二百零一条至第二百零三条 by analogy (start day not counted, a last day on a rest day rolls
-forward, 24:00 Beijing time); 「一个月」 is a calendar month (第二百零二条). None for a window means the regulation is
-SILENT: no timer, and the receiving body records the application (or that there is none) by hand. review_route
-False means the regulation has no 复核 at all (文水 第十九条, 明山 第十三条): only the 申诉 route opens; left out, it is
-True.
+What a county legal office checks of it, through the runner's use cases:
+- **who receives them**: the bodies the calling regulation's text names, bound to the call activity's generic lanes
+  by its registry file (`called_lanes`): 盐池 第十三条 复核 by the 局重大执法决定法制审核机构, 申诉 to the 同级主管部门或
+  上级业务主管部门; the generic accounts of the shared lanes have no task of such a case;
+- **whose window**: each person's own, counted from their own receipt of the decision (民法典 第二百零一条至第二百零三条:
+  the start day not counted, a last day on a rest day rolls forward, 24:00 Beijing time);
+- **which day counts**: the day the 申诉/复核 was filed (提出), not the day the body registers it: the window's end is
+  recorded but leaves the registration open; a filing after the last day is refused with both dates, and nothing
+  changes;
+- **whose periods**: the calling regulation's, fixed in its versioned diagram; started on its own the call activity
+  takes only the applicant, and no start data (nor any form) can set a period.
+文水 (第十九条, 上级组织人事部门/监察部门), 赤峰 (第十二条) and 明山 (第十三条) are walked in their own test modules.
 """
 from __future__ import annotations
 
-import datetime as dt
+import json
 from typing import Any
 
 import pytest
 
-from tests.conftest import at
-from tests.procedures.driver import Case, InvalidData, Procedure
+from tests.conftest import ROOT
+from tests.procedures import test_jinzhai, test_yanchi
+from tests.procedures.driver import Case, Forbidden, InvalidData, Procedure
 
 PROCESS = "review_appeal"
-CASE_OFFICE, REVIEW_BODY, APPEAL_BODY = "问责案件主办机构", "复核机关", "申诉受理机关"
-
-# 盐池 第十三条: 复核 filing window SILENT, 复核 decided within one month, 申诉 within 15 days of receiving the
-# 决定书 (running alongside the 复核), 申诉 decision period SILENT, execution not suspended.
-YANCHI = {"review_filing_days": None, "review_filing_unit": "calendar_days",
-          "review_decision_period": 1, "review_decision_unit": "months",
-          "appeal_filing_days": 15, "appeal_filing_unit": "calendar_days",
-          "appeal_after_review": False, "appeal_after_review_days": None, "appeal_after_review_unit": "calendar_days",
-          "appeal_decision_period": None, "appeal_decision_unit": "calendar_days", "appeal_decision_soft": False,
-          "execution_basis": "盐池 第十三条：复核和申诉期间，不停止原处理决定的执行。"}
-# 金寨 第二十一条 by analogy to 公务员法 第九十五条、第九十六条.
-JINZHAI = {"review_filing_days": 30, "review_filing_unit": "calendar_days",
-           "review_decision_period": 30, "review_decision_unit": "calendar_days",
-           "appeal_filing_days": 30, "appeal_filing_unit": "calendar_days",
-           "appeal_after_review": True, "appeal_after_review_days": 15, "appeal_after_review_unit": "calendar_days",
-           "appeal_decision_period": 60, "appeal_decision_unit": "calendar_days", "appeal_decision_soft": True,
-           "execution_basis": "金寨 第二十一条第二款：申请复核、申诉期间，问责决定不停止执行。"}
+CASE_OFFICE, REVIEW_BODY, APPEAL_BODY = "问责案件主办机构", "复核机关", "申诉受理机关"     # its generic lanes
+YANCHI_REVIEW, YANCHI_APPEAL = "局重大执法决定法制审核机构", "同级主管部门或上级业务主管部门"   # 盐池 第十三条
+PERIODS = ("review_route", "review_filing_days", "review_filing_unit", "review_decision_period", "review_decision_unit",
+           "appeal_filing_days", "appeal_filing_unit", "appeal_after_review", "appeal_after_review_days",
+           "appeal_after_review_unit", "appeal_decision_period", "appeal_decision_unit", "appeal_decision_soft",
+           "execution_basis", "review_appeal_windows")
 
 
-def start(procedure: Procedure, config: dict[str, Any], received_on: str, name: str = "王某") -> Case:
-    return procedure.start(config | {"party": {"name": name, "kind": "person", "decision_received_on": received_on}})
+def appeal(filed_on: str, accepted_on: str | None = None, prefix: str = "appeal") -> dict[str, Any]:
+    return {f"{prefix}_applied": True, f"{prefix}_filed_on": filed_on, f"{prefix}_accepted_on": accepted_on or filed_on,
+            f"{prefix}_addressee": "吴忠市医疗保障局", f"{prefix}_grounds": "不服处理决定。"}
 
 
-def review_applied(on: str) -> dict[str, Any]:
-    return {"review_applied": True, "review_applied_on": on, "review_grounds": "认定事实不清，处理过重。"}
+def review(filed_on: str, received_on: str | None = None) -> dict[str, Any]:
+    return {"review_applied": True, "review_filed_on": filed_on, "review_applied_on": received_on or filed_on,
+            "review_grounds": "认定事实不清，处理过重。"}
 
 
-def review_decided(outcome: str, on: str, received_on: str) -> dict[str, Any]:
-    return {"review_outcome": outcome, "review_decision_summary": "复核认为原决定适当。" if outcome == "upheld"
-            else "变更为通报批评。", "review_decided_on": on, "review_decision_received_on": received_on}
+def yanchi_delivered(procedure: Procedure, *received: tuple[str, str]) -> Case:
+    """A 盐池 case decided for 马某 and 杨某 and delivered to each on their own day (第十三条「接到决定书之日」)."""
+    yanchi = Procedure(procedure.db, procedure.clock, test_yanchi.PROCESS)
+    case = test_yanchi.decided_case(yanchi, ("马某", ["written_self_criticism"]), ("杨某", ["written_self_criticism"]))
+    case.complete("deliver", test_yanchi.deliveries(*received))
+    return case
 
 
-def appeal_filed(prefix: str, on: str) -> dict[str, Any]:
-    return {f"{prefix}_applied": True, f"{prefix}_filed_on": on, f"{prefix}_accepted_on": on,
-            f"{prefix}_addressee": "上级业务主管部门", f"{prefix}_grounds": "不服处理决定。"}
+# ------------------------------------------------------------------------------------------- started on its own
+
+def test_started_on_its_own_it_takes_the_applicant_and_nothing_else(procedure: Procedure) -> None:
+    """The periods belong to the regulation whose procedure calls 复核/申诉 (盐池 第十三条 15 日, 金寨 二十一 参照
+    《公务员法》…): start data naming one is refused with its path and nothing is created; started with the applicant
+    only, no regulation fixes any period, so no timer runs and the generic bodies register by hand."""
+    party = {"name": "王某", "kind": "person", "decision_received_on": "2026-09-28"}
+    for extra, path in [({"appeal_filing_days": 3}, "appeal_filing_days"),
+                        ({"review_appeal_windows": {"appeal_filing_days": 3}}, "review_appeal_windows"),
+                        ({"review_route": False}, "review_route")]:
+        with pytest.raises(InvalidData) as refused:
+            procedure.start({"party": party} | extra)
+        assert path in [e["path"] for e in refused.value.details["errors"]]
+    with pytest.raises(InvalidData) as refused:
+        procedure.start({"party": party | {"appeal_filing_days": 3}})
+    assert "party/appeal_filing_days" in [e["path"] for e in refused.value.details["errors"]]
+    assert procedure.tasks() == []
+
+    case = procedure.start({"party": party})
+    assert sorted(case.ready()) == [("register_appeal", APPEAL_BODY), ("register_review", REVIEW_BODY)]
+    shown = case.show()
+    assert shown["timers"] == []
+    assert (shown["data"]["appeal_filing_days"], shown["data"]["review_filing_days"]) == (None, None)
+    assert shown["data"]["execution_suspended"] is False
 
 
-def appeal_decided(prefix: str, outcome: str, on: str) -> dict[str, Any]:
-    return {f"{prefix}_outcome": outcome, f"{prefix}_decision_summary": "申诉处理决定。", f"{prefix}_decided_on": on}
+def test_no_form_can_carry_a_period_of_the_call_activity() -> None:
+    """No task form and no start form declares a period (or the periods object) of review_appeal: the runner
+    accepts only declared fields, so no person can change one (盐池 第十三条, 金寨 二十一, 赤峰 第十二条, 文水 第十九条)."""
+    def declared(node: Any) -> set[str]:
+        if isinstance(node, dict):
+            return set(node.get("properties", {})) | {k for v in node.values() for k in declared(v)}
+        return {k for v in node for k in declared(v)} if isinstance(node, list) else set()
+
+    carrying = {path.name: sorted(declared(json.loads(path.read_text(encoding="utf-8"))) & set(PERIODS))
+                for path in sorted((ROOT / "forms").glob("*.json"))}
+    assert {name: fields for name, fields in carrying.items() if fields} == {}
 
 
 # ------------------------------------------------------------------------------------------------ 盐池 第十三条
 
-def test_yanchi_art13_both_routes_open_at_once_appeal_window_15_days_review_window_silent(procedure: Procedure) -> None:
-    """盐池 第十三条：复核与申诉并行；申诉期自接到决定书之日起 15 日（2026-09-16 收到 → 最后一日 2026-10-08，
-    国庆顺延）；复核申请期未规定（SILENT）——不设计时器，由复核机关登记。"""
-    case = start(procedure, YANCHI, "2026-09-16")
-    assert sorted(case.ready()) == [("register_appeal_in_window", APPEAL_BODY), ("register_review", REVIEW_BODY)]
+def test_yanchi_art13_the_legal_review_body_reviews_the_generic_review_account_cannot(procedure: Procedure) -> None:
+    """盐池 第十三条「向局重大执法决定法制审核机构申请复核…复核决定应在一个月内作出」：复核由法制审核机构登记和决定，
+    共用流程通用的「复核机关」账号看不到也办不了；复核申请期未规定（SILENT），没有计时器。"""
+    case = yanchi_delivered(procedure, ("马某", "2026-10-13"), ("杨某", "2026-10-13"))
+    first, second = case.tasks("register_review")
+    assert (first["lane"], second["lane"]) == (YANCHI_REVIEW, YANCHI_REVIEW)
+    assert procedure.tasks(user="fuhe") == []
+    with pytest.raises(Forbidden):
+        case.complete_task(first, review("2026-10-20"), user="fuhe")
+    case.complete_task(first, review("2026-10-20"), user="fazhi")
+    decide = case.task("decide_review_in_period")
+    assert (decide["lane"], case.timer("timer_review_decision")["last_day"]) == (YANCHI_REVIEW, "2026-11-20")
+    with pytest.raises(Forbidden):
+        case.complete_task(decide, {}, user="fuhe")
+    case.complete_task(decide, {"review_outcome": "upheld", "review_decision_summary": "维持。",
+                                "review_decided_on": "2026-11-02", "review_decision_received_on": "2026-11-03"},
+                       user="fazhi")
+    assert [(e["element"], e["actor"]) for e in case.show().events("task_completed")][-2:] == [
+        ("register_review", "fazhi"), ("decide_review_in_period", "fazhi")]
+
+
+def test_yanchi_art13_each_person_s_15_days_run_from_their_own_receipt_and_the_filing_day_counts(
+        procedure: Procedure) -> None:
+    """盐池 第十三条「在接到决定书之日起15日内向同级主管部门或上级业务主管部门提出申诉」：马某 10-13 接到 → 最后一日
+    10-28；杨某 10-15 接到 → 10-30。申诉由上级业务主管部门登记（通用「申诉受理机关」账号不能）。杨某 10-30 寄出、11-02
+    才到的申诉在期满后登记，照样受理；马某 10-29 才提出的申诉被拒绝，写明两个日期，案件不变，登记任务仍在。"""
+    case = yanchi_delivered(procedure, ("马某", "2026-10-13"), ("杨某", "2026-10-15"))
+    windows = case.show().timers("timer_appeal_window")
+    assert [(w["start"], w["last_day"]) for w in windows] == [("2026-10-13", "2026-10-28"), ("2026-10-15", "2026-10-30")]
+    assert {t["lane"] for t in case.tasks("register_appeal_in_window")} == {YANCHI_APPEAL}
+    assert procedure.tasks(user="shensu") == []
+
+    procedure.after_last_day("2026-10-30")                  # both windows end: recorded, the registrations stay
     shown = case.show()
-    window = shown.timer("timer_appeal_window")
-    assert (window["kind"], window["start"], window["last_day"], window["rolled_from"]) == (
-        "period_end", "2026-09-16", "2026-10-08", "2026-10-01")
-    assert window["due_at"] == at("2026-10-09").astimezone(dt.timezone.utc).isoformat()
-    assert [t["element"] for t in shown["timers"]] == ["timer_appeal_window"]     # no 复核 filing timer: SILENT
-    assert shown["data"]["execution_suspended"] is False
+    assert [e["last_day"] for e in shown.events("period_ended")] == ["2026-10-28", "2026-10-30"]
+    assert shown["overdue"] is False and shown.events("task_cancelled") == []
+    procedure.to("2026-11-02", 10, fire=False)
+    late = case.task("register_appeal_in_window", applicant="杨某")
+    with pytest.raises(Forbidden):
+        case.complete_task(late, appeal("2026-10-30", "2026-11-02"), user="shensu")
+    case.complete_task(late, appeal("2026-10-30", "2026-11-02"), user="zhuguan")
+    assert case.task("decide_appeal")["lane"] == YANCHI_APPEAL
+
+    before = case.show()
+    with pytest.raises(InvalidData) as refused:
+        case.complete("register_appeal_in_window", appeal("2026-10-29"), applicant="马某")
+    assert str(refused.value) == "申诉期届满后提出的申诉不能登记：申诉提出日期2026年10月29日晚于申诉期最后一日2026年10月28日"
+    assert refused.value.details["errors"][0]["path"] == "appeal_filed_on"
+    after = case.show()
+    assert (after["events"], after["tasks"], after["data"]) == (before["events"], before["tasks"], before["data"])
+    assert after["incidents"] == []
+    case.complete("register_appeal_in_window", {"appeal_applied": False}, applicant="马某")
+    assert sorted(case.elements()) == ["decide_appeal", "implement_unit", "register_review", "register_review"]
 
 
-def test_yanchi_art13_appeal_window_passes_review_decided_within_one_month(procedure: Procedure) -> None:
-    """盐池 第十三条：15 日申诉期届满未申诉，申诉登记取消（不标记逾期）；复核决定应在一个月内作出
-    （2026-09-30 收到申请 → 2026-10-30），期限内作出维持决定，结果返回调用流程。"""
-    case = start(procedure, YANCHI, "2026-09-28")
-    case.complete("register_review", review_applied("2026-09-30"))
-    shown = case.show()
-    deadline = shown.timer("timer_review_decision")
-    assert (deadline["kind"], deadline["unit"], deadline["period"], deadline["last_day"]) == (
-        "deadline", "months", 1, "2026-10-30")
-    assert shown.timer("timer_review_decision_reminder")["kind"] == "reminder"
-    assert shown.timer("timer_appeal_window")["last_day"] == "2026-10-13"         # 09-28 + 15 = 10-13 (Tue)
+# ------------------------------------------------------------------------------------------------ 金寨 二十一
 
-    procedure.after_last_day("2026-10-13")
-    assert case.elements() == ["decide_review_in_period"]        # the appeal registration is gone
-    shown = case.show()
-    assert shown.path("period_ended") == ["timer_appeal_window"] and shown["overdue"] is False
-
-    case.complete("decide_review_in_period", review_decided("upheld", "2026-10-20", "2026-10-21"))
-    shown = case.show()
-    assert shown["status"] == "completed" and shown["overdue"] is False
-    result = shown["data"]["review_appeal_result"]
-    assert result == {"applicant": "王某", "kind": "person", "decision_received_on": "2026-09-28",
-                      "review_applied": True, "review_outcome": "upheld",
-                      "post_review_appeal_applied": False, "post_review_appeal_outcome": None,
-                      "appeal_applied": False, "appeal_outcome": None, "decision_changed": False,
-                      "execution_suspended": False, "execution_basis": YANCHI["execution_basis"]}
-    assert shown.timer("timer_review_decision")["state"] == "cancelled"
-
-
-def test_yanchi_art13_review_month_passes_review_body_explains_case_office_supervises(procedure: Procedure) -> None:
-    """盐池 第十三条「复核决定应在一个月内作出」：届满前一个工作日提醒复核机关；届满未作出的，案件标记逾期，
-    复核机关说明原因、问责案件主办机构督办；复核继续，作出变更决定后结果为「决定已变更」。"""
-    case = start(procedure, YANCHI, "2026-09-28")
-    case.complete("register_appeal_in_window", {"appeal_applied": False, "appeal_grounds": "书面表示不申诉。"})
-    case.complete("register_review", review_applied("2026-09-30"))
-    procedure.to("2026-10-29", 0, 0, 1)                 # the working day before the last day 2026-10-30
-    assert case.lane("remind_review_decision") == REVIEW_BODY
-    case.complete("remind_review_decision", {"review_due_noted_on": "2026-10-29", "review_due_plan": "明日上会审议。"})
-    procedure.after_last_day("2026-10-30")
-    assert sorted(case.ready()) == [("decide_review_in_period", REVIEW_BODY),   # non-interrupting: the review goes on
-                                    ("supervise_review_decision", CASE_OFFICE), ("urge_review_decision", REVIEW_BODY)]
-    shown = case.show()
-    assert shown["overdue"] is True
-    assert [(e["element"], e["last_day"]) for e in shown.events("deadline_passed")] == [
-        ("timer_review_decision", "2026-10-30")]
-
-    case.complete("urge_review_decision", {"overdue_reason": "材料补充。", "overdue_expected_on": "2026-11-05"})
-    case.complete("supervise_review_decision", {"supervised_on": "2026-11-02",
-                                                "supervision_measures": "限 11 月 5 日前作出。"})
-    case.complete("decide_review_in_period", review_decided("changed", "2026-11-04", "2026-11-04"))
-    result = case.show()["data"]["review_appeal_result"]
-    assert result["review_outcome"] == "changed" and result["decision_changed"] is True
-    assert result["appeal_applied"] is False
-
-
-def test_yanchi_art13_appeal_within_15_days_handled_without_a_period_silent(procedure: Procedure) -> None:
-    """盐池 第十三条：15 日内向同级主管部门或上级业务主管部门申诉；申诉处理期限未规定（SILENT）——不设计时器；
-    申请人书面表示不申请复核的，由复核机关登记。"""
-    case = start(procedure, YANCHI, "2026-09-28")
-    case.complete("register_appeal_in_window", appeal_filed("appeal", "2026-10-09"))
-    case.complete("register_review", {"review_applied": False, "review_register_note": "申请人书面表示不申请复核。"})
-    assert case.show().timer_states() == {"timer_appeal_window": "cancelled"}
-    assert case.ready() == [("decide_appeal", APPEAL_BODY)]
-    assert procedure.to("2027-03-01", 9) == 0               # no period: nothing fires, however long it takes
-    case.complete("decide_appeal", appeal_decided("appeal", "revoked", "2027-03-01"))
-    shown = case.show()
-    assert shown["status"] == "completed" and shown["overdue"] is False
-    result = shown["data"]["review_appeal_result"]
-    assert (result["appeal_applied"], result["appeal_outcome"], result["decision_changed"]) == (True, "revoked", True)
-    assert result["review_applied"] is False
-
-
-# ------------------------------------------------------------------------------------------------ 金寨 第二十一条
-
-def test_jinzhai_art21_no_application_both_30_day_windows_close(procedure: Procedure) -> None:
-    """金寨 第二十一条参照《公务员法》第九十五条：复核申请期、直接申诉期均为自知道处理之日起三十日
-    （2026-09-29 收到 → 2026-10-29）；均届满未申请，程序结束，不标记逾期。"""
-    case = start(procedure, JINZHAI, "2026-09-29")
-    assert sorted(case.elements()) == ["register_appeal_in_window", "register_review_in_window"]
-    assert {t["element"]: (t["kind"], t["last_day"]) for t in case.show()["timers"]} == {
-        "timer_review_window": ("period_end", "2026-10-29"), "timer_appeal_window": ("period_end", "2026-10-29")}
-    procedure.after_last_day("2026-10-29")                  # one sweep: both windows end at the same instant
-    shown = case.show()
-    assert shown.timer_states() == {"timer_review_window": "fired", "timer_appeal_window": "fired"}
-    assert shown["status"] == "completed" and shown["overdue"] is False
-    assert sorted(shown.path("period_ended")) == ["timer_appeal_window", "timer_review_window"]
-    result = shown["data"]["review_appeal_result"]
-    assert (result["review_applied"], result["appeal_applied"], result["decision_changed"]) == (False, False, False)
-
-
-def test_jinzhai_art21_review_then_appeal_against_the_review_decision_60_day_soft_period(procedure: Procedure) -> None:
-    """金寨 第二十一条参照《公务员法》第九十五条、第九十六条：三十日内申请复核（直接申诉期随之届满）；复核决定
-    三十日内作出；对复核决定不服的，自接到之日起十五日内申诉；申诉自受理之日起六十日内处理（弹性期限）。"""
-    case = start(procedure, JINZHAI, "2026-09-29")
-    case.complete("register_review_in_window", review_applied("2026-10-09"))
-    assert case.timer("timer_review_decision")["last_day"] == "2026-11-09"       # 10-09 + 30 = Sun 11-08 → Mon
-    case.complete("decide_review_in_period", review_decided("upheld", "2026-10-20", "2026-10-21"))
-    window = case.timer("timer_post_review_window")
-    assert (window["kind"], window["start"], window["last_day"]) == ("period_end", "2026-10-21", "2026-11-05")
-    case.complete("register_post_review_appeal_in_window", appeal_filed("post_review_appeal", "2026-10-26"))
-    decision = case.timer("timer_post_review_appeal_decision")
-    assert (decision["kind"], decision["soft"], decision["last_day"]) == ("deadline", True, "2026-12-25")
-
-    procedure.after_last_day("2026-10-29")                  # the direct-appeal window closes meanwhile
-    procedure.after_last_day("2026-12-25")
-    assert case.lane("urge_post_review_appeal") == APPEAL_BODY
-    assert case.lane("follow_post_review_appeal") == CASE_OFFICE
-    assert case.show()["overdue"] is True
-    case.complete("decide_post_review_appeal_in_period", appeal_decided("post_review_appeal", "upheld", "2026-12-28"))
-    shown = case.show()
-    assert shown["status"] == "running"            # the two 督办 tasks are still open; they do not block the result
-    result = shown["data"]["review_appeal_result"]
-    assert (result["review_outcome"], result["post_review_appeal_applied"], result["post_review_appeal_outcome"],
-            result["appeal_applied"], result["decision_changed"]) == ("upheld", True, "upheld", False, False)
-
-
-def test_jinzhai_art21_review_window_closes_without_application_but_direct_appeal_filed(procedure: Procedure) -> None:
-    """金寨 第二十一条参照《公务员法》第九十五条：不经复核，三十日内直接申诉；复核申请期届满（中断登记任务）。"""
-    case = start(procedure, JINZHAI, "2026-09-29")
-    case.complete("register_appeal_in_window", appeal_filed("appeal", "2026-10-12"))
-    assert case.timer("timer_appeal_decision")["last_day"] == "2026-12-11"           # 10-12 + 60
-    procedure.after_last_day("2026-10-29")
-    assert case.elements() == ["decide_appeal_in_period"]
-    case.complete("decide_appeal_in_period", appeal_decided("appeal", "changed", "2026-11-30"))
-    shown = case.show()
-    assert shown["status"] == "completed" and shown["overdue"] is False
-    assert shown["data"]["review_appeal_result"]["decision_changed"] is True
-
-
-# ------------------------------------------------------------------------------- no 复核 (文水 第十九条, 明山 第十三条)
-
-def test_review_route_false_opens_only_the_appeal_route(procedure: Procedure) -> None:
-    """文水 第十九条、明山 第十三条只规定申诉：调用流程置 review_route = False，只开申诉途径——即使给出了复核申请期
-    （此处用金寨的期限配置），也没有复核计时器，复核机关没有任务；申诉期届满未申诉，程序即结束，结果中 review_applied
-    为 False。"""
-    case = start(procedure, JINZHAI | {"review_route": False}, "2026-09-29")
-    assert case.ready() == [("register_appeal_in_window", APPEAL_BODY)]
-    shown = case.show()
-    assert [(t["element"], t["last_day"]) for t in shown["timers"]] == [("timer_appeal_window", "2026-10-29")]
-    gateways = shown.path("gateway")
-    assert "gm_review_route_done" in gateways and "gw_review_applied" not in gateways
-
-    assert procedure.after_last_day("2026-10-29") == 1
-    shown = case.show()
-    assert shown["status"] == "completed" and shown["overdue"] is False
-    assert shown.path("period_ended") == ["timer_appeal_window"]
-    assert shown.lane_tasks(REVIEW_BODY) == []
-    result = shown["data"]["review_appeal_result"]
-    assert (result["review_applied"], result["review_outcome"], result["post_review_appeal_applied"],
-            result["appeal_applied"], result["decision_changed"]) == (False, None, False, False, False)
-
-
-def test_review_route_left_out_keeps_the_review_route(procedure: Procedure) -> None:
-    """盐池 第十三条、金寨 第二十一条：调用流程不给 review_route 的，视为有复核途径（True），与原来一样两条途径并行。"""
-    case = start(procedure, JINZHAI, "2026-09-29")
-    assert case.show()["data"]["review_route"] is True
-    assert sorted(case.elements()) == ["register_appeal_in_window", "register_review_in_window"]
-
-
-def test_registration_requires_the_date_and_grounds_when_an_application_is_recorded(procedure: Procedure) -> None:
-    """盐池 第十三条、金寨 第二十一条：登记申请必须写明收到申请之日（决定期限起算）和理由。"""
-    case = start(procedure, JINZHAI, "2026-09-29")
-    with pytest.raises(InvalidData) as bad:
-        case.complete("register_review_in_window", {"review_applied": True})
-    assert [e["path"] for e in bad.value.details["errors"]] == ["review_applied_on", "review_grounds"]
+def test_jinzhai_art21_the_periods_borrowed_from_the_civil_servant_law_are_the_procedure_s(
+        procedure: Procedure) -> None:
+    """金寨 二十一 参照《公务员法》第九十五条、第九十六条：本办法不写期限，流程版本取 30/30/30/15/60 日（注明来源），
+    不是案件数据；复核由原处理机关（问责机关），申诉由同级公务员主管部门或上一级机关办理。对复核决定的申诉期自接到复核
+    决定之日起十五日（12-21 → 2027-01-05），其后才提出的申诉被拒绝，写明两个日期。"""
+    jinzhai = Procedure(procedure.db, procedure.clock, test_jinzhai.PROCESS)
+    case = test_jinzhai.decided_case(jinzhai)
+    windows = case.show()["data"]["review_appeal_windows"]
+    assert {k: windows[k] for k in ("review_filing_days", "review_decision_period", "appeal_filing_days",
+                                    "appeal_after_review_days", "appeal_decision_period", "appeal_decision_soft")} == {
+        "review_filing_days": 30, "review_decision_period": 30, "appeal_filing_days": 30,
+        "appeal_after_review_days": 15, "appeal_decision_period": 60, "appeal_decision_soft": True}
+    assert case.lane("register_review_in_window") == "问责机关"
+    case.complete("register_review_in_window", review("2026-11-30", "2026-12-01"))
+    case.complete("decide_review_in_period", {
+        "review_outcome": "upheld", "review_decision_summary": "维持。", "review_decided_on": "2026-12-20",
+        "review_decision_received_on": "2026-12-21"})
+    post = case.task("register_post_review_appeal_in_window")
+    assert post["lane"] == test_jinzhai.APPEAL_BODY
+    assert case.timer("timer_post_review_window")["last_day"] == "2027-01-05"
+    with pytest.raises(InvalidData, match="对复核决定的申诉提出日期2027年1月6日晚于对复核决定的申诉期最后一日2027年1月5日"):
+        case.complete_task(post, appeal("2027-01-06", prefix="post_review_appeal"))
+    case.complete_task(post, appeal("2027-01-05", "2027-01-07", prefix="post_review_appeal"))
+    assert case.task("decide_post_review_appeal_in_period")["lane"] == test_jinzhai.APPEAL_BODY

@@ -5,8 +5,10 @@ ManualClock instead of sleeping, and checks what a case officer would check: who
 ends (民法典 第二百零一条至第二百零三条 by analogy: the start day is not counted, a last day on a rest day rolls
 forward, the period ends at 24:00 Beijing time), what the timeline says, and how the case ends.
 第十九条's 申诉 runs through the shared call activity review_appeal (one instance per 行政过错责任人): the 30-day
-window is its period_end timer, the 申诉受理机关 registers the written appeal and its outcome (the handling period is
-SILENT: no timer). 第十九条 provides no 复核 at all, so the case sets review_route = False and review_appeal opens no
+window is its period_end timer, counted from the day that person received the decision (相关部门 records each one's
+receipt in 送达处理决定); the 上级组织人事部门/监察部门 the text names (bound to review_appeal's 申诉受理机关 lane by
+bpmn/regulations/wenshui.json) registers the written appeal, dated by its filing (提出), and its outcome (the handling
+period is SILENT: no timer); the window's end does not cancel the registration. 第十九条 provides no 复核 at all, so the case sets review_route = False and review_appeal opens no
 复核 route: the 复核机关 never has a task and nobody records a 复核 that the regulation does not have. The persons
 found liable enter the fault registry once the appeal is over (window closed, 不申诉 or 申诉处理完毕).
 """
@@ -28,7 +30,8 @@ from tests.procedures.driver import Case, Conflict, Forbidden, InvalidData, Proc
 
 PROCESS = "wenshui_fault_review"
 OFFICE, PARTY, GROUP, RESPONDENT, DEPARTMENT = "综合股/办公室", "局党组", "调查组", "被调查人", "相关部门"
-REVIEW_BODY, APPEAL_BODY = "复核机关", "申诉受理机关"       # lanes of the shared review_appeal (第十九条: 上级组织人事部门/监察部门)
+REVIEW_BODY = "复核机关"                   # review_appeal's generic 复核 lane: 文水 binds no body to it
+APPEAL_BODY = "上级组织人事部门/监察部门"   # 第十九条's body, bound to review_appeal's 申诉受理机关 lane
 # 第十九条 has no 复核: review_appeal's 复核机关 lane never holds a Wenshui task
 
 
@@ -122,11 +125,20 @@ def ruling(person: str, role: str, grade: str, fault_type: str = "art7_7", **ext
     return data | ({"fault_type": fault_type} if grade != "none" else {})
 
 
-def decision(decided_on: str, delivered_on: str, *people: dict[str, Any]) -> dict[str, Any]:
+def decision(decided_on: str, *people: dict[str, Any]) -> dict[str, Any]:
     return {"decision_document_no": "文民责〔2026〕1号", "decision_summary": "责令陈晨做出书面检查。",
             "proposal_reviewed": True,
             "person_decisions": list(people) or [ruling("陈晨", "officer", "liable", severity_adjustment="lighter")],
-            "decided_on": decided_on, "delivered_on": delivered_on}
+            "decided_on": decided_on}
+
+
+def decide(case: Case, form: dict[str, Any], received_on: str | dict[str, str]) -> dict[str, Any]:
+    """相关部门 decides (第十八条) and records the delivery: every person decided receives it on `received_on` (or on
+    their own day, by name): each one's 30-day 申诉期 counts from it (第十九条)."""
+    case.complete("decide", form)
+    people = list(dict.fromkeys(d["person"] for d in form["person_decisions"]))
+    days = received_on if isinstance(received_on, dict) else dict.fromkeys(people, received_on)
+    return case.complete("deliver", {"deliveries": [{"person": p, "received_on": days[p]} for p in people]})
 
 
 def appeal(on: str) -> dict[str, Any]:
@@ -136,6 +148,7 @@ def appeal(on: str) -> dict[str, Any]:
 
 
 NO_APPEAL = {"appeal_applied": False, "appeal_grounds": "本人书面表示不申诉。"}
+NONE_FILED = {"appeal_applied": False}          # the window ended and no appeal filed within it reached the body
 
 
 def appeal_decided(outcome: str, on: str) -> dict[str, Any]:
@@ -185,7 +198,7 @@ def decided_case(procedure: Procedure, day: str, reward: bool = False, fault_typ
     delivered that day, so the 申诉期 runs from it (第十八条、第十九条). With a reward the decision is left open."""
     case = reported_case(procedure, day, reward, fault_type)
     if not reward:
-        case.complete("decide", decision(day, day, ruling("陈晨", "officer", "liable", fault_type)))
+        decide(case, decision(day, ruling("陈晨", "officer", "liable", fault_type)), day)
     return case
 
 
@@ -337,8 +350,8 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
         ["ws_circ_WA1"], ["ws_circ_WLX_undecided"], []]
     assert shown["faults"] == []                              # nothing is recorded before 相关部门 decides
 
-    decide = case.task("decide")
-    assert decide["lane"] == DEPARTMENT and decide["form"] == "wenshui_decide.json"
+    decide_task = case.task("decide")
+    assert decide_task["lane"] == DEPARTMENT and decide_task["form"] == "wenshui_decide.json"
     confirmed = [ruling("赵局长", "decision_maker", "primary", severity_adjustment="heavier"),
                  ruling("钱某", "participant", "secondary"),
                  ruling("孙某", "participant", "none", grade_basis="文水 第十一条(六)：持反对意见。"),
@@ -347,15 +360,17 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     # needs the 第七条/第八条 item the registry compares (第九条(三) 同类型); the proposal must have been looked at
     liable_without_item = {k: v for k, v in ruling("陈晨", "officer", "liable").items() if k != "fault_type"}
     for refused_data, path in [
-            (decision("2026-10-20", "2026-10-21", *confirmed[:3], ruling("陈晨", "officer", "undetermined")),
+            (decision("2026-10-20", *confirmed[:3], ruling("陈晨", "officer", "undetermined")),
              "person_decisions/3/grade"),
-            (decision("2026-10-20", "2026-10-21", *confirmed[:3], liable_without_item), "person_decisions/3/fault_type"),
-            (decision("2026-10-20", "2026-10-21", *confirmed) | {"proposal_reviewed": False}, "proposal_reviewed")]:
+            (decision("2026-10-20", *confirmed[:3], liable_without_item), "person_decisions/3/fault_type"),
+            (decision("2026-10-20", *confirmed) | {"proposal_reviewed": False}, "proposal_reviewed")]:
         with pytest.raises(InvalidData) as refused:
-            case.complete_task(decide, refused_data)
+            case.complete_task(decide_task, refused_data)
         assert path in [e["path"] for e in refused.value.details["errors"]]
     assert case.show()["faults"] == []
-    case.complete("decide", decision("2026-10-20", "2026-10-21", *confirmed))
+    # each person receives the decision on their own day (第十九条「接到处理决定后」): 钱某 two days after the others
+    decide(case, decision("2026-10-20", *confirmed),
+           {"赵局长": "2026-10-21", "钱某": "2026-10-23", "孙某": "2026-10-21", "陈晨": "2026-10-21"})
 
     # the decision is compared with the proposal at once; the faults wait for the 第十九条 appeal (an appeal may
     # revoke the decision, and a recorded fault cannot be taken back)
@@ -368,19 +383,24 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert shown["faults"] == [] and not shown.events("fault_recorded")
 
     # 第十九条 through review_appeal: one instance per 行政过错责任人 (孙某 and 陈晨 bear no liability), each with its
-    # own 30-day window from the delivery (10-21 → 11-20); there is no 复核 route (review_route = False)
+    # own 30-day window from their own receipt (10-21 → 11-20; 10-23 → Sun 11-22 → Mon 11-23); there is no 复核
+    # route (review_route = False)
     assert shown["data"]["review_parties"] == [
         {"name": "赵局长", "kind": "person", "decision_received_on": "2026-10-21"},
-        {"name": "钱某", "kind": "person", "decision_received_on": "2026-10-21"}]
+        {"name": "钱某", "kind": "person", "decision_received_on": "2026-10-23"}]
     windows = shown.timers(state="armed")
     assert [(w["element"], w["kind"], w["start"], w["last_day"]) for w in windows] == [
-        ("timer_appeal_window", "period_end", "2026-10-21", "2026-11-20")] * 2
+        ("timer_appeal_window", "period_end", "2026-10-21", "2026-11-20"),
+        ("timer_appeal_window", "period_end", "2026-10-23", "2026-11-23")]
     assert shown["data"]["review_route"] is False
     assert sorted(case.ready()) == [
         ("register_appeal_in_window", APPEAL_BODY), ("register_appeal_in_window", APPEAL_BODY)]
     appeal_task = case.task("register_appeal_in_window", applicant="赵局长")
-    with pytest.raises(Forbidden):       # the written appeal is registered by the body receiving it
-        case.complete_task(appeal_task, appeal("2026-11-02"), user="beidiaocha")
+    for other in ("beidiaocha", "shensu"):     # only the body 第十九条 names registers it, not the generic 申诉受理机关
+        with pytest.raises(Forbidden):
+            case.complete_task(appeal_task, appeal("2026-11-02"), user=other)
+    assert [t["element"] for t in procedure.tasks(user="shensu")] == []
+    assert [t["element"] for t in procedure.tasks(user="jiancha")] == ["register_appeal_in_window"] * 2
     case.complete_task(appeal_task, appeal("2026-11-02"))
     case.complete("register_appeal_in_window", NO_APPEAL, applicant="钱某")
     # 第十九条 sets no handling period (SILENT): no timer, the 申诉受理机关 records the outcome whenever it comes
@@ -412,8 +432,8 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     assert [(e["element"], e["actor"]) for e in shown.events("task_completed")] == [
         ("intake", "zonghe"), ("preliminary_review", "zonghe"), ("decide_filing", "dangzu"),
         ("form_investigation_group", "dangzu"), ("investigate", "diaocha"), *[("statement", "diaocha")] * 4,
-        ("write_report", "diaocha"), ("decide", "xiangguan"), ("register_appeal_in_window", "shensu"),
-        ("register_appeal_in_window", "shensu"), ("decide_appeal", "shensu")]
+        ("write_report", "diaocha"), ("decide", "xiangguan"), ("deliver", "xiangguan"),
+        ("register_appeal_in_window", "jiancha"), ("register_appeal_in_window", "jiancha"), ("decide_appeal", "jiancha")]
 
 
 def test_art18_each_respondent_is_heard_and_nobody_is_held_liable_unheard(procedure: Procedure) -> None:
@@ -441,21 +461,21 @@ def test_art18_each_respondent_is_heard_and_nobody_is_held_liable_unheard(proced
     before = case.show()
     outsider = ruling("王某", "other", "liable", grade_basis="相关部门认为王某应承担责任。")
     with pytest.raises(InvalidData) as refused:
-        case.complete("decide", decision("2026-10-20", "2026-10-21", ruling("陈晨", "officer", "liable"),
+        case.complete("decide", decision("2026-10-20", ruling("陈晨", "officer", "liable"),
                                          ruling("李某", "reviewer", "none"), outsider))
     assert refused.value.status == 422 and refused.value.details["check"] == "everyone_heard"
     assert [(e["path"], e["message"]) for e in refused.value.details["errors"]] == [
         ("person_decisions/2/person",
          "「王某」没有陈述、申辩的记录（也没有拒绝陈述或放弃陈述的记录），不能对其作出处理决定")]
     with pytest.raises(InvalidData) as early:            # dated before 李某's refusal was recorded
-        case.complete("decide", decision("2026-10-13", "2026-10-13", ruling("陈晨", "officer", "liable")))
+        case.complete("decide", decision("2026-10-13", ruling("陈晨", "officer", "liable")))
     assert "「李某」的陈述、申辩记录日期 2026-10-14 晚于决定日期 2026-10-13" in early.value.message
     after = case.show()
     assert after == before and after["incidents"] == [] and case.ready() == [("decide", DEPARTMENT)]
 
-    case.complete("decide", decision("2026-10-20", "2026-10-21", ruling("陈晨", "officer", "liable"),
+    case.complete("decide", decision("2026-10-20", ruling("陈晨", "officer", "liable"),
                                      ruling("李某", "reviewer", "none"), ruling("王某", "other", "none")))
-    assert case.ready() == [("register_appeal_in_window", APPEAL_BODY)]
+    assert case.ready() == [("deliver", DEPARTMENT)]
     assert case.show().lane_tasks(RESPONDENT) == []
 
 
@@ -477,9 +497,10 @@ def test_art18_a_waiver_is_recorded_with_its_date(procedure: Procedure) -> None:
 ])
 def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_closes(
         procedure: Procedure, delivered_on: str, calendar_end: str, last_day: str) -> None:
-    """第十九条：接到处理决定后 30 日内可申诉；期满未申诉，处理决定生效（民法典第二百零一条、第二百零三条计算），
-    过错责任人此时登记入过错登记簿。申诉期是 review_appeal 中的 period_end 计时器，自送达之日起算；第十九条未规定
-    复核，没有复核途径：不设计时器，也没有人登记「不申请复核」。"""
+    """第十九条：接到处理决定后 30 日内可申诉；期满记入时间线（民法典第二百零一条、第二百零三条计算），登记任务不取消
+    （期内提出、期后才到的申诉仍可登记）；监察部门登记期内未提出申诉，处理决定生效，过错责任人此时登记入过错登记簿。
+    申诉期是 review_appeal 中的 period_end 计时器，自本人接到处理决定之日起算；第十九条未规定复核，没有复核途径：
+    不设计时器，也没有人登记「不申请复核」。"""
     procedure.to(delivered_on, 9, fire=False)
     case = decided_case(procedure, delivered_on)
     shown = case.show()
@@ -497,13 +518,17 @@ def test_art19_without_appeal_the_decision_takes_effect_when_the_30_day_window_c
 
     assert procedure.after_last_day(last_day) == 1
     shown = case.show()
-    assert shown["status"] == "completed"
-    # "end": the review_appeal instance ended with its 申诉 route (there is no 复核 route), then the decision took effect
-    assert shown.ended() == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
-    assert shown["overdue"] is False                        # a closing window is not a missed obligation
+    assert shown["status"] == "running" and shown["overdue"] is False   # a closing window is not a missed obligation
     closed = shown.events("period_ended")
     assert [(e["element"], e["last_day"]) for e in closed] == [("timer_appeal_window", last_day)]
-    assert [e["element"] for e in shown.events("task_cancelled")] == ["register_appeal_in_window"]
+    assert shown.events("task_cancelled") == []             # the registration stays open for a timely filing
+    assert case.ready() == [("register_appeal_in_window", APPEAL_BODY)]
+    case.complete("register_appeal_in_window", NONE_FILED)
+    shown = case.show()
+    assert shown["status"] == "completed"
+    # the review_appeal instance ended its window and its 申诉 route (no 复核 route), then the decision took effect
+    assert shown.ended() == ["investigation_end", "wenshui_assess_end", "end_appeal_window_ended", "end",
+                             "end_decision_effective"]
     assert case.tasks() == []
     [result] = shown["data"]["review_appeal_results"]
     assert (result["applicant"], result["appeal_applied"], result["review_applied"]) == ("陈晨", False, False)
@@ -627,25 +652,59 @@ def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day
     assert not shown.events("deadline_extended")
 
 
-def test_art19_an_appeal_registered_after_the_window_closed_loses_to_the_window(procedure: Procedure) -> None:
-    """第十九条：申诉期届满（尚未被定时扫描触发）后才提交的申诉登记得到 Conflict，案件按期满未申诉结束、处理决定生效。"""
+def test_art19_the_delivery_names_every_liable_person_each_window_from_their_own_receipt(procedure: Procedure) -> None:
+    """第十九条「接到处理决定后 30 日内」：每名责任人的申诉期自本人接到之日起算，送达记录必须逐人写明；漏记责任人的送达
+    记录被拒绝并点名（422），案件不变。"""
+    case = reported_case(procedure, "2026-09-29")
+    case.complete("decide", decision("2026-09-29", ruling("陈晨", "officer", "liable")))
+    assert case.lane("deliver") == DEPARTMENT
+    with pytest.raises(InvalidData) as refused:
+        case.complete("deliver", {"deliveries": [{"person": "王敏", "received_on": "2026-09-30"}]})
+    assert str(refused.value) == "每名被认定承担责任的人员都须有送达记录：「陈晨」没有送达记录（接到处理决定之日）"
+    assert case.elements() == ["deliver"]
+    case.complete("deliver", {"deliveries": [{"person": "陈晨", "received_on": "2026-10-01"}]})
+    window = case.timer("timer_appeal_window")
+    assert (window["start"], window["last_day"]) == ("2026-10-01", "2026-11-02")     # 10-31 is a Saturday
+
+
+def test_art19_an_appeal_filed_in_time_counts_though_registered_after_the_window(procedure: Procedure) -> None:
+    """第十九条「在接到处理决定后 30 日内…申诉」：以提出之日为准。9-29 接到 → 最后一日 10-29；10-29 寄出、11-03 才送到
+    监察部门的申诉，在申诉期届满后登记，照样受理并处理；期满不取消登记任务。"""
     case = decided_case(procedure, "2026-09-29")
-    task = case.task("register_appeal_in_window")
-    procedure.after_last_day("2026-10-29", fire=False)           # due, but no sweep has run yet
-    with pytest.raises(Conflict, match="deadline fired first"):
-        case.complete_task(task, appeal("2026-10-30"))
+    procedure.after_last_day("2026-10-29")
+    assert case.show().path("period_ended") == ["timer_appeal_window"]
+    procedure.to("2026-11-03", 10, fire=False)
+    case.complete("register_appeal_in_window", appeal("2026-10-29") | {"appeal_accepted_on": "2026-11-03"})
     shown = case.show()
-    assert shown["status"] == "completed"
-    # "end": the review_appeal instance ended with its 申诉 route, then the decision took effect
-    assert shown.ended() == ["investigation_end", "wenshui_assess_end", "end", "end_decision_effective"]
-    assert shown.timer("timer_appeal_window")["state"] == "fired"
-    assert [(e["element"], e["last_day"]) for e in shown.events("period_ended")] == [
-        ("timer_appeal_window", "2026-10-29")]
-    assert next(t for t in shown["tasks"] if t["element"] == "register_appeal_in_window")["state"] == "cancelled"
-    [result] = shown["data"]["review_appeal_results"]
-    assert result["appeal_applied"] is False and "appeal_filed_on" not in shown["data"]
+    assert case.ready() == [("decide_appeal", APPEAL_BODY)]
+    assert [(e["element"], e["actor"]) for e in shown.events("task_completed")][-1] == (
+        "register_appeal_in_window", "jiancha")
+    done = case.complete("decide_appeal", appeal_decided("upheld", "2026-12-01"))
+    assert done["status"] == "completed"
+    [result] = case.show()["data"]["review_appeal_results"]
+    assert (result["appeal_applied"], result["appeal_outcome"]) == (True, "upheld")
+
+
+@pytest.mark.parametrize("swept", [True, False])
+def test_art19_an_appeal_filed_after_the_last_day_is_refused_with_both_dates(procedure: Procedure, swept: bool) -> None:
+    """第十九条：提出日期晚于申诉期最后一日的登记被拒绝（422），提示写明两个日期；案件不变，登记任务仍在，受理机关可以
+    改登记为期内未提出申诉。无论定时扫描是否已记录期满，结果相同。"""
+    case = decided_case(procedure, "2026-09-29")
+    procedure.after_last_day("2026-10-29", fire=swept)
+    before = case.show()
+    with pytest.raises(InvalidData) as refused:
+        case.complete("register_appeal_in_window", appeal("2026-10-30"))
+    assert str(refused.value) == "申诉期届满后提出的申诉不能登记：申诉提出日期2026年10月30日晚于申诉期最后一日2026年10月29日"
+    assert refused.value.status == 422 and refused.value.details["check"] == "appeal_filed_in_window"
+    assert [e["path"] for e in refused.value.details["errors"]] == ["appeal_filed_on"]
+    after = case.show()
+    assert (after["events"], after["tasks"], after["status"]) == (before["events"], before["tasks"], "running")
+    assert after["incidents"] == []                              # a refused submission, not a broken case
+    assert case.ready() == [("register_appeal_in_window", APPEAL_BODY)]
+    case.complete("register_appeal_in_window", NONE_FILED)
+    shown = case.show()
+    assert shown["status"] == "completed" and shown.ended()[-1] == "end_decision_effective"
     assert [f["person"] for f in shown["faults"]] == ["陈晨"]
-    assert procedure.fire() == 0                  # nothing left for the sweep
 
 
 def test_art19_has_no_review_the_window_closing_ends_the_case_without_anyone_recording_one(
@@ -664,11 +723,13 @@ def test_art19_has_no_review_the_window_closing_ends_the_case_without_anyone_rec
     assert [e for e in walked if e in review_route] == ["init_review", "gw_review_window", "gm_review_route_done"]
 
     assert procedure.after_last_day("2026-10-29") == 1                  # the 30-day 申诉期, the only timer
+    case.complete("register_appeal_in_window", NONE_FILED)
     shown = case.show()
     assert shown["status"] == "completed" and shown["overdue"] is False
     assert shown.ended()[-1] == "end_decision_effective"
     assert case.tasks() == [] and shown.lane_tasks(REVIEW_BODY) == []
-    assert [e["actor"] for e in shown.events("task_completed")][-1] == "xiangguan"   # nobody acted after the decision
+    # after the decision and its delivery only the 监察部门 acted: nobody recorded a 复核
+    assert [e["actor"] for e in shown.events("task_completed")][-3:] == ["xiangguan", "xiangguan", "jiancha"]
     [result] = shown["data"]["review_appeal_results"]
     assert (result["review_applied"], result["review_outcome"], result["appeal_applied"]) == (False, None, False)
     assert [(f["person"], f["confirmed_on"]) for f in shown["faults"]] == [("陈晨", "2026-09-29")]
@@ -679,9 +740,9 @@ def test_art19_an_appeal_that_revokes_the_decision_keeps_the_appellant_out_of_th
     """第十九条、第九条(三)：两名责任人都申诉（处理期限未规定，SILENT，无计时器）；撤销处理决定的申诉人不登记入过错
     登记簿，变更处理的仍登记原认定的角色和责任（过错已经认定）；以后的案件只计已登记的过错。"""
     case = reported_case(procedure, "2026-09-29", investigated=collective_investigation("2026-09-29"))
-    case.complete("decide", decision("2026-09-29", "2026-09-30", ruling("赵局长", "decision_maker", "primary"),
-                                     ruling("钱某", "participant", "secondary"), ruling("孙某", "participant", "none"),
-                                     ruling("陈晨", "officer", "none")))
+    decide(case, decision("2026-09-29", ruling("赵局长", "decision_maker", "primary"),
+                          ruling("钱某", "participant", "secondary"), ruling("孙某", "participant", "none"),
+                          ruling("陈晨", "officer", "none")), "2026-09-30")
     for name in ("赵局长", "钱某"):
         case.complete("register_appeal_in_window", appeal("2026-10-20"), applicant=name)
     assert [t["state"] for t in case.show().timers("timer_appeal_window")] == ["cancelled", "cancelled"]
@@ -707,8 +768,8 @@ def test_art19_nobody_liable_nobody_to_appeal_the_decision_takes_effect_at_once(
     """第十九条「行政过错责任人」：处理决定认定无人承担责任的，没有申诉人，review_appeal 没有实例，处理决定即生效，
     不登记过错。"""
     case = reported_case(procedure, "2026-09-29")
-    done = case.complete("decide", decision("2026-09-29", "2026-09-30",
-                                            ruling("陈晨", "officer", "none", grade_basis="无过错。")))
+    done = decide(case, decision("2026-09-29", ruling("陈晨", "officer", "none", grade_basis="无过错。")),
+                  "2026-09-30")
     assert done["status"] == "completed" and done["ready_tasks"] == []
     shown = case.show()
     assert shown["data"]["review_parties"] == [] and shown["data"]["review_appeal_results"] == []
@@ -724,7 +785,7 @@ def test_art6_a_reward_runs_beside_the_decision_and_both_must_finish(procedure: 
     case.complete("reward_nomination",
                   {"reward_proposals": [{"person": "王敏", "conduct_detail": "复查案卷时及时发现。", "proposed_reward": "通报表扬"}],
                    "reward_nominated_on": "2026-09-30"})
-    case.complete("decide", decision("2026-09-30", "2026-09-30"))
+    decide(case, decision("2026-09-30"), "2026-09-30")
     accept_decision(case)                                    # 陈晨 does not appeal (第十九条)
     assert case.show()["status"] == "running"      # the reward is not yet recorded
     done = case.complete("reward_record",
@@ -760,8 +821,9 @@ def test_art9_3_repeat_faults_of_the_same_type_are_counted_from_the_registry_the
     [record] = shown.decisions("wenshui_circumstances")
     assert table_input(record, "prior_same_faults") == 1
     assert "ws_circ_WA3_current" in rule_ids(record) and "ws_circ_WA3" not in rule_ids(record)
-    second.complete("decide", decision("2026-11-02", "2026-11-02", ruling(
-        "陈晨", "officer", "liable", severity_adjustment="heavier", grade_basis="文水 第九条(三)：本案计入，两次同类型过错。")))
+    decide(second, decision("2026-11-02", ruling(
+        "陈晨", "officer", "liable", severity_adjustment="heavier", grade_basis="文水 第九条(三)：本案计入，两次同类型过错。")),
+        "2026-11-02")
     accept_decision(second)
     assert [(f["fault_type"], f["confirmed_on"]) for f in second.show()["faults"]] == [
         ("art7_7", "2026-11-02")]

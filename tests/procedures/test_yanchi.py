@@ -20,6 +20,7 @@ PROCESS = "yanchi_fault_accountability"
 OFFICE, LEGAL, PARTY_GROUP, UNIT, JUDICIAL, HR = (
     "局办公室", "局重大执法决定法制审核机构", "局党组会议", "被追究人员所在单位和科室", "市政府司法机构",
     "局机关党委、人事办公室")
+APPEAL_BODY = "同级主管部门或上级业务主管部门"     # 第十三条's 申诉 body, bound to review_appeal's 申诉受理机关 lane
 
 
 # ------------------------------------------------------------------------------------------------ form data
@@ -285,7 +286,11 @@ def test_art9_1_and_2_measures_go_to_the_unit_and_the_judicial_office_while_appe
                                          "judicial_implementation": "已通报批评。"})
     procedure.after_last_day("2026-10-28")
     tasks = case.by_element()
-    assert "register_appeal_in_window" not in tasks and len(tasks["register_review"]) == 2
+    assert len(tasks["register_appeal_in_window"]) == 2 and len(tasks["register_review"]) == 2
+    for task in tasks["register_appeal_in_window"]:     # the window ended: the receiving body records none was filed
+        assert task["lane"] == APPEAL_BODY
+        case.complete_task(task, {"appeal_applied": False})
+    tasks = case.by_element()
     for task in tasks["register_review"]:                 # 复核申请期 SILENT: the review body records it
         case.complete_task(task, {"review_applied": False, "review_register_note": "书面表示不申请复核。"})
     case.complete("close_case", {"closed_on": "2026-11-02", "archive_ref": "盐医保档〔2026〕9号"})

@@ -20,7 +20,7 @@ from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 
 from .. import clock
 from ...errors import ScriptError
-from .parser import form_of
+from .parser import form_of, process_of
 
 
 @contextmanager
@@ -130,7 +130,13 @@ class UserTask(_TaskView):
 
     @property
     def lane(self) -> str | None:
+        """The lane as drawn in the diagram that holds the task (a called process's own lane)."""
         return self._task.task_spec.lane  # type: ignore[no-any-return]
+
+    @property
+    def process(self) -> str:
+        """The id of the process (or called process) whose diagram holds the task."""
+        return process_of(self._task.task_spec)
 
     @property
     def form(self) -> str | None:
@@ -226,14 +232,15 @@ def move_timer(workflow: BpmnWorkflow, task_id: str, due: dt.datetime) -> None:
     task.internal_data["event_value"] = due.isoformat()   # where TimerEventDefinition keeps the armed instant
 
 
-def lane_of_timer(workflow: BpmnWorkflow, task_id: str) -> str | None:
-    """The lane of the activity a boundary timer is attached to (or of the timer itself)."""
+def lane_of_timer(workflow: BpmnWorkflow, task_id: str) -> tuple[str, str | None]:
+    """The process holding a timer and the lane of the activity it is attached to (or of the timer itself)."""
     task = workflow.get_task_from_id(UUID(task_id))
+    process = process_of(task.task_spec)
     if task.task_spec.lane:
-        return str(task.task_spec.lane)
+        return process, str(task.task_spec.lane)
     # A boundary event's parent is the split that also holds the activity it is attached to.
     activities = [c for c in task.parent.children if not isinstance(c.task_spec, CatchingEvent)]
-    return activities[0].task_spec.lane if activities else None
+    return process, activities[0].task_spec.lane if activities else None
 
 
 def start_lane(workflow: BpmnWorkflow) -> str | None:
