@@ -36,7 +36,7 @@ FACTS: dict[str, Any] = {
         **{name: _BOOLEAN for name in (
             "officer_concealed", "officer_not_liable_other", "reviewer_intent", "reviewer_missed",
             "reviewer_changed_correct", "approver_changed_correct", "approver_irresponsible", "head_consented",
-            "superior_decision", "entrusted", "party_caused", "force_majeure")},
+            "superior_decision", "superior_changed_opinion", "entrusted", "party_caused", "force_majeure")},
         "officer_fault_item": {"type": ["integer", "null"]},
         "implementing_bodies": {"type": ["integer", "null"]},
         "persons": {"type": "object", "additionalProperties": _NAMES},

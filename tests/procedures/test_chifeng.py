@@ -31,7 +31,7 @@ CONFIRM = {"case_no": "赤应急过〔2026〕2号", "source": "行政执法案�
 def investigation(act_mode: str = "reviewed_approved", **extra: Any) -> dict[str, Any]:
     return {"facts": "经审批、审核作出的处罚决定改变了处罚幅度。", "evidence": ["处罚决定书", "审批表"],
             "act_mode": act_mode, "persons": {"officer": "张三", "approver": "李四", "reviewer": "王五"},
-            "officer_concealed": False, "head_consented": False, "superior_decision": False,
+            "officer_concealed": False, "head_consented": False, "superior_changed_opinion": False,
             "party_caused": False, "force_majeure": False, "officer_not_liable_other": False,
             "discretionary_self_corrected": False, "discretionary_minor": False, "discretionary_other": False,
             "aggravate_corruption": False, "aggravate_serious_consequences": False, "aggravate_other": False} | extra
