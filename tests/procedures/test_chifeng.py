@@ -326,6 +326,9 @@ def test_corruption_of_one_person_aggravates_that_person_only_8_1(procedure: Pro
 def test_superior_who_changed_the_proposal_is_named_for_the_changed_act_9_4(procedure: Procedure) -> None:
     """第九条 4: the investigation records that 上级领导 赵副局长 changed the unit's proposal; the proposal names him
     for the changed act, and he is assessed like anyone proposed."""
+    with pytest.raises(InvalidData) as refused:        # the superior who changed it must be named
+        to_decision(procedure, investigation_data=investigation(superior_changed_opinion=True))
+    assert [e["path"] for e in refused.value.details["errors"]] == ["persons/superior"]
     case = to_decision(procedure, investigation_data=investigation(superior_changed_opinion=True, persons={
         "officer": "张三", "approver": "李四", "reviewer": "王五", "superior": "赵副局长"}))
     data = case.show()["data"]

@@ -474,3 +474,26 @@ def test_a_person_without_recorded_circumstances_is_left_to_the_group(procedure:
     case.complete("conclude", CONCLUSION)
     assert (assessment(case, "刘伟")["facts_recorded"], assessment(case, "孙丽")["facts_recorded"]) == (True, False)
     assert assessment(case, "孙丽")["circumstances"] == []
+
+
+def test_a_superior_who_changed_the_proposal_is_named_for_the_group_6_7_10(procedure: Procedure) -> None:
+    """明山 has no rule of its own for a proposal changed by a superior (第十条 needs 不负责任或故意, 第六条(7) a fault
+    mainly the superior's): the superior must be named, and both he and the officer go to the group undetermined,
+    each assessed on their own circumstances."""
+    case = start(procedure, "self_report")
+    case.complete("self_report", SELF_REPORT)
+    case.complete("file_case", filing())
+    changed = INVESTIGATION | {"act_mode": "superior_changed", "reviewer_missed": False, "officer_fault_item": None}
+    del changed["officer_fault_item"]
+    with pytest.raises(InvalidData) as refused:
+        case.complete("investigate", changed)
+    assert [e["path"] for e in refused.value.details["errors"]] == ["persons/superior"]
+    case.complete("investigate", changed | {"persons": {"officer": "刘伟", "superior": "周强"},
+                                            "person_circumstances": [{"person": "刘伟"}, {"person": "周强"}]})
+    case.complete("hearing", HEARING)
+    case.complete("conclude", CONCLUSION)
+    data = case.show()["data"]
+    assert {(r["role"], r["grade"]) for r in data["mingshan_blame"]} == {("superior", "undetermined"),
+                                                                         ("officer", "undetermined")}
+    assert [(a["person"], a["role"]) for a in data["circumstance_assessments"]] == [("刘伟", "officer"),
+                                                                                    ("周强", "superior")]

@@ -789,3 +789,18 @@ def test_art15_the_not_filed_path_through_the_wenze_command(tmp_path: Path) -> N
     assert [e["element"] for e in case["events"] if e["kind"] == "end_event"] == ["end_not_filed"]
     review_deadline = next(t for t in case["timers"] if t["element"] == "timer_preliminary_review")
     assert review_deadline["start"] == today and review_deadline["state"] == "cancelled"
+
+
+def test_art11_4_an_overridden_correct_opinion_is_not_liable_and_who_changed_it_is_named(procedure: Procedure) -> None:
+    """第十一条（四）「批准人改变了具体工作人员和审核人的正确意见…批准人是行政过错责任人」: 张局长 (批准人) is proposed
+    liable, 陈晨 and 李审核 whose opinions he changed are not. An investigation that says a superior changed the
+    opinion but not who (审核人 or 批准人) is refused: the superior must be named."""
+    changed = investigation("2026-09-29", act_mode="superior_changed",
+                            persons={"officer": "陈晨", "reviewer": "李审核", "approver": "张局长"},
+                            person_facts=[person_facts("陈晨"), person_facts("李审核"), person_facts("张局长")])
+    with pytest.raises(InvalidData):
+        filed_case(procedure, "2026-09-29", received_on="2026-09-29").complete("investigate", changed)
+    case = reported_case(procedure, "2026-09-29", investigated=changed | {"approver_changed_correct": True})
+    proposal = case.show()["data"]["blame_proposal"]
+    assert {(s["person"], s["grade"]) for s in proposal} == {("张局长", "liable"), ("陈晨", "none"), ("李审核", "none")}
+    assert all(s["basis"].startswith("文水 第十一条(四)") for s in proposal)
