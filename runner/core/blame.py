@@ -10,7 +10,10 @@ module only runs them and shapes the answer a case officer reads:
                   {'role': 'participant', 'person': '钱某', 'grade': 'secondary', 'basis': '…'}, …],
        'matched_rules': [{'decision': 'wenshui_blame', 'id': …, 'row': …, 'annotation': '文水 第十一条(六) …'}, …]}
 
-`blame` checks the facts' types first (FACTS): a fact of the wrong type is InvalidData naming its path.
+`blame` checks the facts' types first (FACTS): a fact of the wrong type is InvalidData naming its path. The rows
+become shares of named people by `blame_shares`, which diagrams call too (盐池, 文水 compose their proposal with it), so
+a case and `wenze blame` name and merge shares by one rule: two articles giving one person different grades make one
+`undetermined` share citing both, never a pick by row order.
 
 Grades: full 全部, primary 主要, secondary 次要, some 一定责任, direct 直接责任, liable (named liable, no degree),
 none (expressly not liable), undetermined (the regulation is silent or vague: a human decides). A share with grade
