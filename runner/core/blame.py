@@ -10,7 +10,10 @@ module only runs them and shapes the answer a case officer reads:
                   {'role': 'participant', 'person': '钱某', 'grade': 'secondary', 'basis': '…'}, …],
        'matched_rules': [{'decision': 'wenshui_blame', 'id': …, 'row': …, 'annotation': '文水 第十一条(六) …'}, …]}
 
-`blame` checks the facts' types first (FACTS): a fact of the wrong type is InvalidData naming its path.
+`blame` checks the facts' types first (FACTS): a fact of the wrong type is InvalidData naming its path. The rows
+become shares of named people by `blame_shares`, which diagrams call too (盐池, 文水 compose their proposal with it), so
+a case and `wenze blame` name and merge shares by one rule: two articles giving one person different grades make one
+`undetermined` share citing both, never a pick by row order.
 
 Grades: full 全部, primary 主要, secondary 次要, some 一定责任, direct 直接责任, liable (named liable, no degree),
 none (expressly not liable), undetermined (the regulation is silent or vague: a human decides). A share with grade
@@ -18,7 +21,7 @@ none (expressly not liable), undetermined (the regulation is silent or vague: a 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import forms
@@ -36,7 +39,7 @@ FACTS: dict[str, Any] = {
         **{name: _BOOLEAN for name in (
             "officer_concealed", "officer_not_liable_other", "reviewer_intent", "reviewer_missed",
             "reviewer_changed_correct", "approver_changed_correct", "approver_irresponsible", "head_consented",
-            "superior_decision", "entrusted", "party_caused", "force_majeure")},
+            "superior_decision", "superior_changed_opinion", "entrusted", "party_caused", "force_majeure")},
         "officer_fault_item": {"type": ["integer", "null"]},
         "implementing_bodies": {"type": ["integer", "null"]},
         "persons": {"type": "object", "additionalProperties": _NAMES},
@@ -52,6 +55,8 @@ _PERSON_FALLBACK = {"reviewer_approver": ("reviewer", "approver")}
 # Effects whose precedence no regulation settles (domain.md §X.2): if both kinds apply, a human decides.
 _LENIENT = {"exempt", "mitigate", "discretionary_mitigate_or_exempt"}
 _HUMAN_EFFECTS = {"undetermined", "discretionary_mitigate_or_exempt"}
+_GRADE_NAMES = {"full": "全部责任", "primary": "主要责任", "secondary": "次要责任", "some": "一定责任",
+                "direct": "直接责任", "liable": "追究责任", "none": "不承担责任", "undetermined": "待定"}
 
 
 def tables_from_sources(sources: Iterable[tuple[str, bytes | str]]) -> dict[str, DecisionTable]:
@@ -94,24 +99,47 @@ def _persons(role: str | None, persons: Mapping[str, Any]) -> list[str | None]:
     return list(names) or [None]
 
 
-def _share(role: str | None, person: str | None, grade: str, basis: str) -> dict[str, Any]:
-    share: dict[str, Any] = {"role": role}
-    if person is not None:
-        share["person"] = person
-    share.update(grade=grade, basis=basis)
-    return share
-
-
 def _merge(shares: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One share per (role, person, grade): two articles naming the same person liable give one share citing both."""
-    merged: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    """One share per (role, person). Two articles giving one person the same grade: one share citing both. Two
+    articles giving one person different grades (明山 第六条(7) against 第八条(2)): one `undetermined` share citing
+    every one of them, for a person to decide: the order of a table's rows never picks a winner silently."""
+    merged: dict[tuple[Any, Any], dict[str, Any]] = {}
+    grades: dict[tuple[Any, Any], set[str]] = {}
     for share in shares:
-        key = (share["role"], share.get("person"), share["grade"])
+        key = (share["role"], share["person"])
+        grades.setdefault(key, set()).add(share["grade"])
         if key not in merged:
             merged[key] = dict(share)
         elif share["basis"] not in merged[key]["basis"].split("；"):
             merged[key]["basis"] += "；" + share["basis"]
+    for key, found in grades.items():
+        if len(found) > 1:
+            merged[key]["grade"] = "undetermined"
+            merged[key]["basis"] += ("；以上条文对同一人的责任指向不同（" + "、".join(_GRADE_NAMES[g] for g in sorted(found))
+                                     + "），哪一条优先制度未规定：由人决定")
     return list(merged.values())
+
+
+def blame_shares(rows: Any, persons: Any, participant_grades: Any = None, uncovered: str = "") -> list[dict[str, Any]]:
+    """The rows a `<reg>_blame` table gave (role, grade, basis) as shares of named people, as blame() reads them and
+    as diagrams call it (a diagram function): each row's role is looked up in `persons` (role → a name or a list
+    of names; none: person None), a `participant` row becomes `participant_grades` (person, grade, basis: what
+    `<reg>_participant` gave each participant) when there are any, and shares are merged per person (_merge).
+    No row at all: one undetermined share with the basis `uncovered`."""
+    persons = persons or {}
+    graded = list(participant_grades or [])
+    shares: list[dict[str, Any]] = []
+    for row in rows or []:
+        role = row["role"]
+        if role == "participant" and graded:
+            shares += [{"role": role, "person": g.get("person"), "grade": g["grade"], "basis": g["basis"]}
+                       for g in graded]
+            continue
+        shares += [{"role": role, "person": person, "grade": row["grade"], "basis": row["basis"]}
+                   for person in _persons(role, persons)]
+    if not shares:
+        shares.append({"role": None, "person": None, "grade": "undetermined", "basis": uncovered})
+    return _merge(shares)
 
 
 def blame(regulation: str, facts: Any, tables: Mapping[str, DecisionTable]) -> dict[str, Any]:
@@ -129,36 +157,29 @@ def blame(regulation: str, facts: Any, tables: Mapping[str, DecisionTable]) -> d
     forms.validate(_FACTS, dict(facts))
     table = _table(regulation, "blame", tables)
     participant_table = tables.get(f"{regulation}_participant")
-    persons = facts.get("persons") or {}
     participants = list(facts.get("participants") or [])
     result = evaluate(table, facts)
     matched = _rules(result)
-    shares: list[dict[str, Any]] = []
-    for row in result.outputs:
-        role, grade, basis = row["role"], row["grade"], row["basis"]
-        if role == "participant" and participants:
-            for number, participant in enumerate(participants, 1):
-                name = participant.get("person")
-                if participant_table is None:
-                    shares.append(_share(role, name, grade, basis))
-                    continue
-                graded = evaluate(participant_table, {**facts, **participant})
-                matched += _rules(graded, participant=name if name is not None else number)
-                if graded.outputs:
-                    shares.append(_share(role, name, graded.outputs["grade"], graded.outputs["basis"]))
-                else:
-                    shares.append(_share(role, name, "undetermined",
-                                         f"no rule of {participant_table.id} grades this participant: "
-                                         "a human decides"))
+    participant_rows = [row for row in result.outputs if row["role"] == "participant"]
+    grades: list[dict[str, Any]] = []
+    for number, participant in enumerate(participants if participant_rows else [], 1):
+        name = participant.get("person")
+        if participant_table is None:
+            grades += [{"person": name, "grade": row["grade"], "basis": row["basis"]} for row in participant_rows]
             continue
-        for person in _persons(role, persons):
-            shares.append(_share(role, person, grade, basis))
-    if not shares:
-        shares.append(_share(None, None, "undetermined",
-                             f"no rule of {table.id} ({table.name or table.file}) covers these facts "
-                             f"(act_mode {facts.get('act_mode')!r}): the regulation does not settle the case, "
-                             "a human decides"))
-    return {"regulation": regulation, "shares": _merge(shares), "matched_rules": matched}
+        graded = evaluate(participant_table, {**facts, **participant})
+        matched += _rules(graded, participant=name if name is not None else number)
+        grades.append({"person": name, **(graded.outputs or {
+            "grade": "undetermined", "basis": f"no rule of {participant_table.id} grades this participant: "
+                                              "a human decides"})})
+    uncovered = (f"no rule of {table.id} ({table.name or table.file}) covers these facts "
+                 f"(act_mode {facts.get('act_mode')!r}): the regulation does not settle the case, a human decides")
+    shares = [{k: v for k, v in share.items() if k != "person" or v is not None}
+              for share in blame_shares(result.outputs, facts.get("persons"), grades, uncovered)]
+    return {"regulation": regulation, "shares": shares, "matched_rules": matched}
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {"blame_shares": blame_shares}
 
 
 def circumstances(regulation: str, facts: Mapping[str, Any], tables: Mapping[str, DecisionTable], *,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import deadlines, engine, faults
+from . import blame, deadlines, engine, faults
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {**deadlines.FUNCTIONS, **faults.FUNCTIONS}
+FUNCTIONS: dict[str, Callable[..., Any]] = {**deadlines.FUNCTIONS, **faults.FUNCTIONS, **blame.FUNCTIONS}
 SCRIPT_ENGINE = engine.restricted_engine(FUNCTIONS)

@@ -58,3 +58,26 @@ def test_repeat_threshold_is_configuration_not_invented(tables, prior, threshold
 def test_discretionary_leniency_goes_to_a_human(tables) -> None:
     result = circumstances("chifeng", {"discretionary_minor": True}, tables, role="officer")
     assert result["needs_human"] and not result["conflict"]
+
+
+def test_superior_who_changed_the_proposal_answers_for_the_changed_act_9_4(tables) -> None:
+    """第九条 4: the recorded fact that a 上级领导 changed the proposal names him for the changed act, whatever way
+    the act was then made; without that fact nobody is named under 第九条 4."""
+    persons = {"officer": "张三", "approver": "王局长", "reviewer": "李科长", "superior": "赵副局长"}
+    changed = blame("chifeng", {"act_mode": RR, "superior_changed_opinion": True, "persons": persons}, tables)
+    assert shares(changed)[("superior", "赵副局长")] == "liable"
+    assert [s["basis"] for s in changed["shares"] if s["role"] == "superior"][0].startswith("赤峰 第九条 4")
+    assert ("superior", "赵副局长") not in shares(blame("chifeng", {"act_mode": RR, "persons": persons}, tables))
+    by_mode = blame("chifeng", {"act_mode": "superior_changed", "persons": persons}, tables)
+    assert shares(by_mode)[("superior", "赵副局长")] == "liable"
+
+
+def test_collective_decision_with_concealment_is_left_to_a_person_citing_both(tables) -> None:
+    """第六条 2 (集体讨论: the officer bears nothing) against 第九条 1 (concealment: the officer bears 主要): never a
+    silent pick; and the 第六条 2 exemption is not proposed as settled either."""
+    facts = {"act_mode": "collective", "officer_concealed": True, "persons": {"officer": "张三"}}
+    result = blame("chifeng", facts, tables)
+    (officer,) = [s for s in result["shares"] if s["role"] == "officer"]
+    assert officer["grade"] == "undetermined" and officer["basis"].startswith("赤峰 第六条 2、第九条 1")
+    assert circumstances("chifeng", {"act_mode": "collective", "officer_concealed": True}, tables,
+                         role="officer")["effects"] == []

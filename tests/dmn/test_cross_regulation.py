@@ -5,6 +5,11 @@ SILENT → "undetermined" (a human decides); a grade the text names → that gra
 degree → "liable"; stated none → "none". A role the cell of §X.1 does not mention is not in the answer, except
 that under 金寨 the 实施主体 is always accountable (第六条) and 第十四条 leaves every person to human weighing
 (domain.md JZ.4), and `None` is a share for the whole situation (no role named).
+
+Where domain.md and the seed text differ, the seed text wins, and the cell says so (「text:」): 明山 第五条 pursues the
+officer for an act he carried out alone (domain.md: SILENT); 盐池 第七条 has no rule for an act made without the
+required approval (domain.md reads it as 第七条(一)); an officer (文水 第十一条(三)(四): and a reviewer) whose correct
+opinion was changed is not liable; 盐池 第七条(三) names 批准决定的人员 (the `decision_maker` of its form).
 """
 from __future__ import annotations
 
@@ -37,7 +42,7 @@ def situation(name: str, facts: dict[str, Any], answers: dict[str, dict], condit
 X1 = [
     situation("act made directly by the officer", {"act_mode": "direct"}, {
         "yanchi": {"officer": "full"},                       # 第七条(一)
-        "mingshan": {"officer": "undetermined"},             # SILENT (only the officer situations of 第八条)
+        "mingshan": {"officer": "liable"},                   # text: 第五条 应当追究责任 (domain.md: SILENT)
         "chifeng": {"officer": "undetermined"},              # only where approval was required (第九条 2)
         "jinzhai": {"officer": "undetermined", **BODY},      # factors only (第十四条)
         "wenshui": {"officer": "liable"},                    # 第十一条: all of 承办/审核/批准 liable, shares by size
@@ -45,7 +50,8 @@ X1 = [
         ("chifeng", {"act_mode": "unapproved"}, {"officer": "full"}),                              # 第九条 2
         ("chifeng", {"act_mode": "unapproved", "head_consented": True},                             # 第九条 2
          {"unit_head": "full", "officer": "undetermined"}),
-        ("yanchi", {"act_mode": "unapproved"}, {"officer": "full"}),                               # 第七条(一)
+        ("yanchi", {"act_mode": "unapproved"}, {"officer": "undetermined"}),     # text: 第七条 SILENT (not (一))
+        ("mingshan", {"act_mode": "unapproved"}, {"officer": "liable"}),                           # 第五条
     )),
     situation("normal review and approval", {"act_mode": "reviewed_approved"}, {
         "yanchi": {"reviewer_approver": "primary", "officer": "secondary"},             # 第七条(二)
@@ -66,14 +72,14 @@ X1 = [
     }),
     situation("reviewer or approver changed a correct opinion",
               {"act_mode": "superior_changed", "approver_changed_correct": True, "approver_irresponsible": True}, {
-        "yanchi": {"reviewer_approver": "primary", "officer": "undetermined"},   # 第七条(二) default; overruled officer SILENT
+        "yanchi": {"reviewer_approver": "primary", "officer": "none"},   # 第七条(二) default; text: overruled officer none
         "mingshan": {"approver": "liable", "officer": "undetermined"},           # 第十条
         "chifeng": {"superior": "liable", "officer": "undetermined", "unit_head": "undetermined"},  # 第九条 4
         "jinzhai": {"officer": "undetermined", "reviewer": "undetermined", "approver": "undetermined", **BODY},
-        "wenshui": {"approver": "liable", "officer": "undetermined", "reviewer": "undetermined"},  # 第十一条(四)
+        "wenshui": {"approver": "liable", "officer": "none", "reviewer": "none"},  # 第十一条(四): both overruled
     }, conditional=(
         ("wenshui", {"approver_changed_correct": False, "reviewer_changed_correct": True},           # 第十一条(三)
-         {"reviewer": "liable", "officer": "undetermined", "approver": "undetermined"}),
+         {"reviewer": "liable", "officer": "none", "approver": "undetermined"}),
     )),
     situation("collective discussion", {"act_mode": "collective", "participants": PARTICIPANTS}, {
         # 甲 argued wrong and voted for; 乙 argued correct and voted against; 丙 argued correct but voted for
@@ -88,7 +94,7 @@ X1 = [
                     ("participant", "丙"): "secondary", "officer": "undetermined"},    # 第十一条(六): by vote
     }),
     situation("should have been discussed but was not", {"act_mode": "should_discuss_not_submitted"}, {
-        "yanchi": {"approver": "primary", "officer": "undetermined"},                  # 第七条(三) 末句; others SILENT
+        "yanchi": {"decision_maker": "primary", "officer": "undetermined"},  # 第七条(三) 末句 批准决定的人员; others SILENT
         "mingshan": {None: "undetermined"},
         "chifeng": {None: "undetermined"},
         "jinzhai": {"officer": "undetermined", **BODY},
@@ -103,7 +109,7 @@ X1 = [
     }),
     situation("entrusted organisation", {"act_mode": "direct", "entrusted": True}, {
         "yanchi": {"officer": "full", "entrusting_head": "some"},                      # 第七条(四) 第二句
-        "mingshan": {"officer": "undetermined", "entrusting_head": "undetermined"},
+        "mingshan": {"officer": "liable", "entrusting_head": "undetermined"},         # 第五条; entrusted SILENT
         "chifeng": {"officer": "undetermined", "entrusting_head": "undetermined"},
         "jinzhai": {"implementing_body": "liable", "nominal_body": "undetermined", "officer": "undetermined"},  # 第六条
         "wenshui": {"officer": "liable", "entrusting_head": "undetermined"},

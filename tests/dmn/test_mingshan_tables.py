@@ -39,9 +39,27 @@ def test_officer_pursued_under_two_articles_gets_one_share_citing_both(tables) -
     assert officer["basis"].startswith("明山 第八条(2)") and "；明山 第九条" in officer["basis"]
 
 
-def test_superior_decision_displaces_the_officer_situations(tables) -> None:
-    facts = {"act_mode": "direct", "officer_fault_item": 5, "superior_decision": True, "persons": {"officer": "张三"}}
+def test_superior_decision_against_an_article_8_situation_is_left_to_the_group(tables) -> None:
+    """第六条(7) does not pursue the officer, 第八条(2) pursues him: neither wins silently, the share cites both."""
+    facts = {"act_mode": "direct", "officer_fault_item": 2, "superior_decision": True, "persons": {"officer": "张三"}}
+    result = blame("mingshan", facts, tables)
+    assert shares(result) == {("officer", "张三"): "undetermined", ("superior", None): "undetermined"}
+    (officer,) = [s for s in result["shares"] if s["role"] == "officer"]
+    assert officer["basis"].startswith("明山 第六条(7)、第八条") and "第八条(2)" in officer["basis"]
+
+
+def test_superior_decision_alone_exempts_the_officer(tables) -> None:
+    facts = {"act_mode": "direct", "superior_decision": True, "persons": {"officer": "张三"}}
     assert shares(blame("mingshan", facts, tables)) == {("officer", "张三"): "none", ("superior", None): "undetermined"}
+
+
+def test_an_act_the_officer_carried_out_alone_is_pursued_5(tables) -> None:
+    """第五条「应当追究责任」: a direct act, or one made without the approval it needed, is the officer's own, as a
+    reviewed act is (第九条)."""
+    for mode in ("direct", "unapproved", RR):
+        result = blame("mingshan", {"act_mode": mode, "persons": {"officer": "张三"}}, tables)
+        assert shares(result) == {("officer", "张三"): "liable"}, mode
+        assert result["shares"][0]["basis"].startswith("明山 第五条")
 
 
 def test_approver_irresponsible_on_a_proper_proposal(tables) -> None:

@@ -29,10 +29,12 @@ def test_default_all_three_are_liable_shares_left_to_a_human(tables) -> None:
     assert all("VAGUE" in s["basis"] for s in result["shares"])
 
 
-def test_approver_changed_both_correct_opinions(tables) -> None:
+def test_approver_changed_both_correct_opinions_11_4(tables) -> None:
+    """第十一条(四): the approver who changed them is the 责任人; the officer and reviewer whose opinions were correct
+    are not."""
     facts = {"act_mode": "superior_changed", "approver_changed_correct": True, "persons": PERSONS}
-    assert shares(blame("wenshui", facts, tables)) == {("approver", "王五"): "liable", ("officer", "张三"): "undetermined",
-                                                        ("reviewer", "李四"): "undetermined"}
+    assert shares(blame("wenshui", facts, tables)) == {("approver", "王五"): "liable", ("officer", "张三"): "none",
+                                                        ("reviewer", "李四"): "none"}
 
 
 def test_two_named_persons_never_also_undetermined(tables) -> None:
@@ -59,13 +61,14 @@ def test_leader_interference_is_direct_responsibility(tables) -> None:
 
 @pytest.mark.parametrize("extra, effects", [
     ({}, ["discretionary_mitigate_or_exempt"]),
-    ({"article7_fault": True}, ["undetermined"]),
-    ({"article7_fault": True, "article10_exclusion": "literal"}, ["excluded"]),
-    ({"article7_fault": True, "article10_exclusion": "not_literal"}, ["discretionary_mitigate_or_exempt"]),
-], ids=["article8-fault", "article7-undecided", "article7-literal", "article7-not-literal"])
-def test_article_10_proviso_is_not_resolved_silently(tables, extra, effects) -> None:
+    ({"article7_fault": True}, ["excluded"]),
+    ({"article7_fault": True, "article10_exclusion": "not_literal"}, ["excluded"]),
+], ids=["article8-fault", "article7-fault", "article7-fault-no-switch"])
+def test_article_10_proviso_is_the_text_not_an_option(tables, extra, effects) -> None:
+    """第十条 但书「但有第七条规定情形的除外」: a 第七条 fault is never offered 第十条 leniency; no setting turns it off."""
     result = circumstances("wenshui", {"discretionary_admitted_corrected": True, **extra}, tables)
     assert [e["effect"] for e in result["effects"]] == effects
+    assert all(e["basis"].startswith("文水 第十条") for e in result["effects"])
 
 
 def test_wenshui_has_no_mandatory_exemption(tables) -> None:

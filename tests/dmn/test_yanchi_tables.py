@@ -84,3 +84,23 @@ def test_secondary_share_from_blame_mitigates_and_meeting_aggravation_needs_a_hu
     assert result["conflict"] and result["needs_human"]
     plain = circumstances("yanchi", {"aggravate_corruption": True}, tables, grade="primary")
     assert [e["effect"] for e in plain["effects"]] == ["aggravate"] and not plain["needs_human"]
+
+
+def test_no_invented_grade_for_an_act_without_the_required_approval(tables) -> None:
+    """第七条 grades direct acts (一) and reviewed ones (二); an act done without the approval it needed is neither."""
+    result = blame("yanchi", {"act_mode": "unapproved", "persons": {"officer": "张三"}}, tables)
+    assert shares(result) == {("officer", "张三"): "undetermined"}
+    assert result["shares"][0]["basis"].startswith("盐池 第七条") and "SILENT" in result["shares"][0]["basis"]
+
+
+def test_officer_whose_correct_opinion_was_changed_bears_nothing_7_2(tables) -> None:
+    facts = {"act_mode": "superior_changed", "persons": {"officer": "张三", "reviewer": "李四", "approver": "王五"}}
+    assert shares(blame("yanchi", facts, tables)) == {("reviewer_approver", "李四"): "primary",
+                                                       ("reviewer_approver", "王五"): "primary",
+                                                       ("officer", "张三"): "none"}
+
+
+def test_the_person_who_approved_without_referring_it_for_discussion_is_named_7_3(tables) -> None:
+    facts = {"act_mode": "should_discuss_not_submitted", "persons": {"officer": "张三", "decision_maker": "王局长"}}
+    assert shares(blame("yanchi", facts, tables)) == {("decision_maker", "王局长"): "primary",
+                                                       ("officer", "张三"): "undetermined"}

@@ -33,13 +33,17 @@ CONFIRM = {"case_no": "赤应急过〔2026〕2号", "source": "行政执法案�
            "art5_items": ["art5_4"], "is_fault": True, "summary": "擅自改变行政处罚幅度。"}
 
 
-def investigation(act_mode: str = "reviewed_approved", **extra: Any) -> dict[str, Any]:
-    return {"facts": "经审批、审核作出的处罚决定改变了处罚幅度。", "evidence": ["处罚决定书", "审批表"],
+def investigation(act_mode: str = "reviewed_approved", own: dict[str, dict[str, bool]] | None = None,
+                  **extra: Any) -> dict[str, Any]:
+    """The 调查核实 form; `own` gives named persons their own 第七条/第八条 circumstances (第八条 2 is counted, not
+    typed); every person in `persons` gets a circumstances entry."""
+    data = {"facts": "经审批、审核作出的处罚决定改变了处罚幅度。", "evidence": ["处罚决定书", "审批表"],
             "act_mode": act_mode, "persons": {"officer": "张三", "approver": "李四", "reviewer": "王五"},
-            "officer_concealed": False, "head_consented": False, "superior_decision": False,
-            "party_caused": False, "force_majeure": False, "officer_not_liable_other": False,
-            "discretionary_self_corrected": False, "discretionary_minor": False, "discretionary_other": False,
-            "aggravate_corruption": False, "aggravate_serious_consequences": False, "aggravate_other": False} | extra
+            "officer_concealed": False, "head_consented": False, "superior_changed_opinion": False,
+            "party_caused": False, "force_majeure": False, "officer_not_liable_other": False} | extra
+    data.setdefault("person_circumstances", [{"person": name} | (own or {}).get(name, {})
+                                             for name in data["persons"].values()])
+    return data
 
 
 def determination(accountability: str = "pursue", **extra: Any) -> dict[str, Any]:
@@ -227,7 +231,7 @@ def test_collective_decision_6_2_officer_not_liable_ends_the_case(procedure: Pro
 def test_discretionary_exemption_7_1_ends_the_case(procedure: Procedure) -> None:
     """第七条 1 主动发现并及时纠正: the table says 可以从轻或者免予 (discretionary); the person chooses 免予 and the
     case ends; choosing 免予 without naming a 第七条 item is refused."""
-    case = to_decision(procedure, investigation_data=investigation(discretionary_self_corrected=True))
+    case = to_decision(procedure, investigation_data=investigation(own={"张三": {"discretionary_self_corrected": True}}))
     effects = {c["effect"] for a in case.show()["data"]["circumstance_assessments"] for c in a["circumstances"]}
     assert "discretionary_mitigate_or_exempt" in effects
     with pytest.raises(InvalidData):
@@ -322,3 +326,38 @@ def test_repeated_faults_8_2_counted_from_the_registry_threshold_is_configuratio
     assert (officer["person"], officer["prior_same_faults"]) == ("张三", 2)
     assert [c["effect"] for c in officer["circumstances"]] == [expected]
     assert officer["circumstances"][0]["basis"].startswith("赤峰 第八条 2：")
+
+
+# ------------------------------------------------------------------------------------------------ own circumstances
+
+def test_corruption_of_one_person_aggravates_that_person_only_8_1(procedure: Procedure) -> None:
+    """第八条 1「因…贪污受贿…等原因造成行政执法过错的」 is one person's own: 李四 (审批人) took bribes, 王五 (审核科室负责人)
+    did not and found and corrected the fault himself (第七条 1). Only 李四 is proposed for 从重, only 王五 for 可以从轻或者
+    免予; 张三 has neither. A circumstance recorded for the whole case is refused."""
+    procedure.to("2026-04-20", 9, fire=False)
+    case = procedure.start()
+    case.complete("confirm", CONFIRM)
+    with pytest.raises(InvalidData) as refused:
+        case.complete("investigate", investigation() | {"aggravate_corruption": True})
+    assert "aggravate_corruption" in str(refused.value.details)
+    case.complete("investigate", investigation(own={"李四": {"aggravate_corruption": True},
+                                                    "王五": {"discretionary_self_corrected": True}}))
+    assessments = {a["person"]: a for a in case.show()["data"]["circumstance_assessments"]}
+    assert {name: [(c["effect"], c["basis"].split("：")[0]) for c in a["circumstances"]]
+            for name, a in assessments.items()} == {
+        "李四": [("aggravate", "赤峰 第八条 1")], "王五": [("discretionary_mitigate_or_exempt", "赤峰 第七条 1")], "张三": []}
+    assert all(a["facts_recorded"] for a in assessments.values())
+
+
+def test_superior_who_changed_the_proposal_is_named_for_the_changed_act_9_4(procedure: Procedure) -> None:
+    """第九条 4: the investigation records that 上级领导 赵副局长 changed the unit's proposal; the proposal names him
+    for the changed act, and he is assessed like anyone proposed."""
+    with pytest.raises(InvalidData) as refused:        # the superior who changed it must be named
+        to_decision(procedure, investigation_data=investigation(superior_changed_opinion=True))
+    assert [e["path"] for e in refused.value.details["errors"]] == ["persons/superior"]
+    case = to_decision(procedure, investigation_data=investigation(superior_changed_opinion=True, persons={
+        "officer": "张三", "approver": "李四", "reviewer": "王五", "superior": "赵副局长"}))
+    data = case.show()["data"]
+    assert ("superior", "liable") in [(r["role"], r["grade"]) for r in data["chifeng_blame"]]
+    [superior] = [a for a in data["circumstance_assessments"] if a["role"] == "superior"]
+    assert (superior["person"], superior["facts_recorded"]) == ("赵副局长", True)

@@ -72,9 +72,8 @@ INVESTIGATION = {"investigation_facts": "承办人适用法律错误，审核人
                  "officer_concealed": False, "reviewer_missed": True, "approver_irresponsible": False,
                  "superior_decision": False, "party_caused": False, "force_majeure": False,
                  "self_reported": True, "exempt_unclear_law": False, "exempt_law_amended": False,
-                 "exempt_new_evidence": False, "exempt_minor": False, "exempt_self_corrected": False,
-                 "exempt_other": False, "aggravate_corruption": False, "aggravate_lost_litigation": False,
-                 "aggravate_concealed": False, "officer_fault_item": 6}
+                 "exempt_new_evidence": False, "officer_fault_item": 6,
+                 "person_circumstances": [{"person": "刘伟"}, {"person": "孙丽"}]}
 
 CONCLUSION = {"conclusion": "刘伟适用法律错误，孙丽审核未发现。", "proposed_accountability": "pursue",
               "concluded_on": "2026-10-15"}
@@ -156,8 +155,8 @@ def test_self_report_19_through_decision_and_appeal_13_records_the_15_restrictio
     # 第八条（6）/第九条 (decision table mingshan_blame): the officer and the reviewer are proposed as liable
     assert {(r["role"], r["grade"]) for r in proposal["mingshan_blame"]} == {("officer", "liable"),
                                                                              ("reviewer", "liable")}
-    assert [(a["person"], a["role"]) for a in proposal["circumstance_assessments"]] == [("刘伟", "officer"),
-                                                                                        ("孙丽", "reviewer")]
+    assert [(a["person"], a["role"], a["facts_recorded"]) for a in proposal["circumstance_assessments"]] == [
+        ("刘伟", "officer", True), ("孙丽", "reviewer", True)]
     case.complete("review", review(findings=[
         finding("刘伟", "officer"), finding("孙丽", "reviewer", liability_basis=["art9"], level="L2")]))
     offered = case.show()
@@ -502,3 +501,64 @@ def test_blame_rows_without_a_role_are_not_assessed(procedure: Procedure) -> Non
     assert [(a["person"], a["role"], a["prior_same_faults"]) for a in data["circumstance_assessments"]] == [
         ("刘伟", "officer", 0), ("孙丽", "reviewer", 0)]
     assert case.elements() == ["review"]
+
+
+# ------------------------------------------------------------------------------------------------ own circumstances
+
+def test_bribery_of_one_person_aggravates_that_person_only_11_1(procedure: Procedure) -> None:
+    """第十一条（1）「因索贿受贿…等原因出现过错的」 and 第十一条（4）「故意隐瞒不报」 are each person's own: 刘伟 took
+    bribes, 孙丽 hid nothing and corrected what she could (第六条（6）). Each assessment carries only that person's
+    circumstances: 刘伟 从重, 孙丽 免予; neither is given the other's."""
+    case = start(procedure, "self_report")
+    case.complete("self_report", SELF_REPORT)
+    case.complete("file_case", filing())
+    with pytest.raises(InvalidData) as refused:        # circumstances are recorded per person, never for the case
+        case.complete("investigate", INVESTIGATION | {"aggravate_corruption": True})
+    assert "aggravate_corruption" in str(refused.value.details)
+    case.complete("investigate", INVESTIGATION | {"person_circumstances": [
+        {"person": "刘伟", "aggravate_corruption": True, "aggravate_concealed": True},
+        {"person": "孙丽", "exempt_self_corrected": True}]})
+    case.complete("hearing", HEARING)
+    case.complete("conclude", CONCLUSION)
+    liu, sun = assessment(case, "刘伟"), assessment(case, "孙丽")
+    assert [(c["effect"], c["basis"].split("：")[0]) for c in liu["circumstances"]] == [
+        ("aggravate", "明山 第十一条(1)"), ("aggravate", "明山 第十一条(4)")]
+    assert [(c["effect"], c["basis"].split("：")[0]) for c in sun["circumstances"]] == [("exempt", "明山 第六条(6)")]
+    rules = [[r["id"] for r in d["matched_rules"]] for d in case.show().decisions("mingshan_circumstances")]
+    assert rules == [["ms_circ_MA1", "ms_circ_MA4"], ["ms_circ_ME6"]]      # 刘伟 (officer), 孙丽 (reviewer)
+
+
+def test_a_person_without_recorded_circumstances_is_left_to_the_group(procedure: Procedure) -> None:
+    """A person proposed liable for whom the office recorded no circumstances is not assumed to have none: the
+    assessment says so (facts_recorded false) for the leading group (第七条) to weigh."""
+    case = start(procedure, "self_report")
+    case.complete("self_report", SELF_REPORT)
+    case.complete("file_case", filing())
+    case.complete("investigate", INVESTIGATION | {"person_circumstances": [{"person": "刘伟"}]})
+    case.complete("hearing", HEARING)
+    case.complete("conclude", CONCLUSION)
+    assert (assessment(case, "刘伟")["facts_recorded"], assessment(case, "孙丽")["facts_recorded"]) == (True, False)
+    assert assessment(case, "孙丽")["circumstances"] == []
+
+
+def test_a_superior_who_changed_the_proposal_is_named_for_the_group_6_7_10(procedure: Procedure) -> None:
+    """明山 has no rule of its own for a proposal changed by a superior (第十条 needs 不负责任或故意, 第六条(7) a fault
+    mainly the superior's): the superior must be named, and both he and the officer go to the group undetermined,
+    each assessed on their own circumstances."""
+    case = start(procedure, "self_report")
+    case.complete("self_report", SELF_REPORT)
+    case.complete("file_case", filing())
+    changed = INVESTIGATION | {"act_mode": "superior_changed", "reviewer_missed": False, "officer_fault_item": None}
+    del changed["officer_fault_item"]
+    with pytest.raises(InvalidData) as refused:
+        case.complete("investigate", changed)
+    assert [e["path"] for e in refused.value.details["errors"]] == ["persons/superior"]
+    case.complete("investigate", changed | {"persons": {"officer": "刘伟", "superior": "周强"},
+                                            "person_circumstances": [{"person": "刘伟"}, {"person": "周强"}]})
+    case.complete("hearing", HEARING)
+    case.complete("conclude", CONCLUSION)
+    data = case.show()["data"]
+    assert {(r["role"], r["grade"]) for r in data["mingshan_blame"]} == {("superior", "undetermined"),
+                                                                         ("officer", "undetermined")}
+    assert [(a["person"], a["role"]) for a in data["circumstance_assessments"]] == [("刘伟", "officer"),
+                                                                                    ("周强", "superior")]

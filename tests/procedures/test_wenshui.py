@@ -165,18 +165,17 @@ def accept_decision(case: Case, *names: str) -> dict[str, Any]:
     return done
 
 
-def open_case(procedure: Procedure, received_on: str = "2026-09-29", start_data: dict[str, Any] | None = None) -> Case:
+def open_case(procedure: Procedure, received_on: str = "2026-09-29") -> Case:
     """受理登记 done: the case waits for the 初步审查 (第十五条)."""
-    case = procedure.start(start_data)
+    case = procedure.start()
     assert [(t["element"], t["lane"]) for t in case.started["ready_tasks"]] == [("intake", OFFICE)]
     case.complete("intake", intake(received_on))
     return case
 
 
-def filed_case(procedure: Procedure, filed_on: str, received_on: str = "2026-09-29",
-               start_data: dict[str, Any] | None = None) -> Case:
+def filed_case(procedure: Procedure, filed_on: str, received_on: str = "2026-09-29") -> Case:
     """Received, reviewed, filed and the group formed: the 调查 sub-process runs (第十五条、第十六条)."""
-    case = open_case(procedure, received_on, start_data)
+    case = open_case(procedure, received_on)
     case.complete("preliminary_review", review(received_on))
     case.complete("decide_filing", filing(filed_on))
     case.complete("form_investigation_group", group(filed_on))
@@ -184,9 +183,9 @@ def filed_case(procedure: Procedure, filed_on: str, received_on: str = "2026-09-
 
 
 def reported_case(procedure: Procedure, day: str, reward: bool = False, fault_type: str = "art7_7",
-                  start_data: dict[str, Any] | None = None, investigated: dict[str, Any] | None = None) -> Case:
+                  investigated: dict[str, Any] | None = None) -> Case:
     """Received, filed, investigated, heard and reported on `day`: the tables have proposed, 相关部门 decides."""
-    case = filed_case(procedure, day, received_on=day, start_data=start_data)
+    case = filed_case(procedure, day, received_on=day)
     case.complete("investigate", investigated or investigation(day, fault_type))
     hear_everyone(case, day)
     case.complete("write_report", report(day, reward))
@@ -341,13 +340,13 @@ def test_art15_to_art19_a_filed_case_runs_investigation_hearing_report_decision_
     boss, voter, officer = shown["data"]["circumstance_assessments"]
     assert [(e["effect"], e["basis"][:9]) for e in boss["effects"]] == [("aggravate", "文水 第九条(一)")]
     assert boss["needs_human"] is False
-    # 第十条(一) for a 第七条 fault: the 但书 reading is not configured, so the table does not settle it
-    assert voter["article7_fault"] is True and voter["article10_exclusion"] is None
-    assert [(e["effect"], e["basis"][:9]) for e in voter["effects"]] == [("undetermined", "文水 第十条 但书")]
-    assert voter["needs_human"] is True
+    # 第十条(一) for a 第七条 fault: 「但有第七条规定情形的除外」 is the text, so no leniency is offered
+    assert voter["article7_fault"] is True and "article10_exclusion" not in voter
+    assert [(e["effect"], e["basis"][:9]) for e in voter["effects"]] == [("excluded", "文水 第十条 但书")]
+    assert voter["needs_human"] is False
     assert officer["effects"] == [] and officer["needs_human"] is False
     assert [rule_ids(d) for d in shown.decisions("wenshui_circumstances")] == [
-        ["ws_circ_WA1"], ["ws_circ_WLX_undecided"], []]
+        ["ws_circ_WA1"], ["ws_circ_WLX"], []]
     assert shown["faults"] == []                              # nothing is recorded before 相关部门 decides
 
     decide_task = case.task("decide")
@@ -845,24 +844,23 @@ def test_art9_3_repeat_faults_of_the_same_type_are_counted_from_the_registry_the
     assert "ws_circ_WA3" in rule_ids(record) and "ws_circ_WA3_current" not in rule_ids(record)
 
 
-@pytest.mark.parametrize("config, fault_type, rule, effect", [
-    (None, "art7_7", "ws_circ_WLX_undecided", "undetermined"),
-    ({"article10_exclusion": "literal"}, "art7_7", "ws_circ_WLX_literal", "excluded"),
-    ({"article10_exclusion": "not_literal"}, "art7_7", "ws_circ_WL1_not_literal", "discretionary_mitigate_or_exempt"),
-    ({"article10_exclusion": "literal"}, "art8_2", "ws_circ_WL1", "discretionary_mitigate_or_exempt"),
-], ids=["art7-reading-not-configured", "art7-literal", "art7-not-literal", "art8-fault"])
-def test_art10_proviso_reading_is_the_business_owners_configuration_not_an_investigation_finding(
-        procedure: Procedure, config: dict[str, str] | None, fault_type: str, rule: str, effect: str) -> None:
+@pytest.mark.parametrize("fault_type, rule, effect", [
+    ("art7_7", "ws_circ_WLX", "excluded"),
+    ("art8_2", "ws_circ_WL1", "discretionary_mitigate_or_exempt"),
+], ids=["art7-fault", "art8-fault"])
+def test_art10_proviso_is_the_text_not_a_setting(procedure: Procedure, fault_type: str, rule: str,
+                                                 effect: str) -> None:
     """第十条「可以从轻、减轻或免于追究责任，但有第七条规定情形的除外」: article7_fault follows from the person's fault
-    item; how the 但书 reads (literal / not_literal) is set by the business owner in the start data's config, and
-    while it is not set the table leaves a 第七条 fault to 相关部门 (undetermined)."""
-    case = reported_case(procedure, "2026-09-29", fault_type=fault_type,
-                         start_data={"config": config} if config else None)
+    item and the 但书 applies as written: a 第七条 fault is offered no 第十条 leniency. No start data can switch it
+    off: the process takes none."""
+    with pytest.raises(InvalidData):
+        procedure.start({"config": {"article10_exclusion": "not_literal"}})
+    case = reported_case(procedure, "2026-09-29", fault_type=fault_type)
     shown = case.show()
     chen = assessment(shown, "陈晨")
     assert chen["article7_fault"] is fault_type.startswith("art7_")
-    assert chen["article10_exclusion"] == (config or {}).get("article10_exclusion")
     assert [e["effect"] for e in chen["effects"]] == [effect]
+    assert chen["effects"][0]["basis"].startswith("文水 第十条")
     assert [rule_ids(d) for d in shown.decisions("wenshui_circumstances")] == [[rule]]
     assert chen["needs_human"] is (effect != "excluded")
 
@@ -921,3 +919,18 @@ def test_art15_the_not_filed_path_through_the_wenze_command(tmp_path: Path) -> N
     assert [e["element"] for e in case["events"] if e["kind"] == "end_event"] == ["end_not_filed"]
     review_deadline = next(t for t in case["timers"] if t["element"] == "timer_preliminary_review")
     assert review_deadline["start"] == today and review_deadline["state"] == "cancelled"
+
+
+def test_art11_4_an_overridden_correct_opinion_is_not_liable_and_who_changed_it_is_named(procedure: Procedure) -> None:
+    """第十一条（四）「批准人改变了具体工作人员和审核人的正确意见…批准人是行政过错责任人」: 张局长 (批准人) is proposed
+    liable, 陈晨 and 李审核 whose opinions he changed are not. An investigation that says a superior changed the
+    opinion but not who (审核人 or 批准人) is refused: the superior must be named."""
+    changed = investigation("2026-09-29", act_mode="superior_changed",
+                            persons={"officer": "陈晨", "reviewer": "李审核", "approver": "张局长"},
+                            person_facts=[person_facts("陈晨"), person_facts("李审核"), person_facts("张局长")])
+    with pytest.raises(InvalidData):
+        filed_case(procedure, "2026-09-29", received_on="2026-09-29").complete("investigate", changed)
+    case = reported_case(procedure, "2026-09-29", investigated=changed | {"approver_changed_correct": True})
+    proposal = case.show()["data"]["blame_proposal"]
+    assert {(s["person"], s["grade"]) for s in proposal} == {("张局长", "liable"), ("陈晨", "none"), ("李审核", "none")}
+    assert all(s["basis"].startswith("文水 第十一条(四)") for s in proposal)

@@ -493,3 +493,44 @@ def test_art10_4_configured_to_count_the_current_case_the_third_error_aggravates
     found = proposal(officer_case(procedure, "2026-09-30", "art5_5"))
     assert found["prior_same_faults"] == 3                             # 2026-02-10, 2026-05-20 and this case
     assert [e["effect"] for e in found["effects"]] == ["aggravate"]
+
+
+# ------------------------------------------------------------------------------------------------ 第七条 per person
+
+def test_art7_3_collective_decision_grades_each_participant_by_opinion_and_names_everyone(procedure: Procedure) -> None:
+    """第七条(三)：经过集体讨论做出的，行政执法主体负责人 主要；主张错误意见的其他人员 次要；主张正确意见的 不承担；
+    行政执法人员 不承担。The procedure grades each participant with yanchi_participant and hands the 法制审核机构 a
+    proposal by name; a collective case without its participants is refused."""
+    with pytest.raises(InvalidData) as refused:
+        confirmed_case(procedure, act_mode="collective")
+    assert [e["path"] for e in refused.value.details["errors"]] == ["participants"]
+    case = confirmed_case(procedure, act_mode="collective", persons={"officer": "马某", "head": "王局长"},
+                          participants=[{"person": "甲某", "opinion": "wrong"}, {"person": "乙某", "opinion": "correct"}])
+    shown = case.show()
+    assert [(list(d["inputs"].values()), d["outputs"]["grade"]) for d in shown.decisions("yanchi_participant")] == [
+        (["wrong"], "secondary"), (["correct"], "none")]
+    assert [(s["person"], s["role"], s["grade"], s["basis"][:9]) for s in shown["data"]["blame_proposal"]] == [
+        ("王局长", "head", "primary", "盐池 第七条(三)"), ("甲某", "participant", "secondary", "盐池 第七条(三)"),
+        ("乙某", "participant", "none", "盐池 第七条(三)"), ("马某", "officer", "none", "盐池 第七条(三)")]
+    assert case.elements() == ["confirm_blame"]
+
+
+def test_art7_3_the_person_who_approved_without_referring_it_for_discussion_is_named(procedure: Procedure) -> None:
+    """第七条(三)末句「应当集体讨论的案件不报请讨论的，由批准决定的人员承担主要责任」: the investigation must name that
+    person, and the proposal names him; the 行政执法人员's share is SILENT (undetermined)."""
+    with pytest.raises(InvalidData) as refused:
+        confirmed_case(procedure, act_mode="should_discuss_not_submitted")
+    assert [e["path"] for e in refused.value.details["errors"]] == ["persons/decision_maker"]
+    case = confirmed_case(procedure, act_mode="should_discuss_not_submitted",
+                          persons={"officer": "马某", "decision_maker": "王局长"})
+    assert [(s["person"], s["role"], s["grade"]) for s in case.show()["data"]["blame_proposal"]] == [
+        ("王局长", "decision_maker", "primary"), ("马某", "officer", "undetermined")]
+
+
+def test_art7_is_silent_on_an_act_done_without_the_required_approval(procedure: Procedure) -> None:
+    """第七条 has no rule for an act done without the approval it needed: the proposal is undetermined and says so,
+    never 全部 by analogy with 第七条(一)."""
+    case = confirmed_case(procedure, act_mode="unapproved")
+    [share] = case.show()["data"]["blame_proposal"]
+    assert (share["person"], share["grade"]) == ("马某", "undetermined")
+    assert share["basis"].startswith("盐池 第七条") and "SILENT" in share["basis"]
