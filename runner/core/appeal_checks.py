@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import deadlines
+from .calendar import chinese_date
 from ..errors import FieldError
 
 
-def chinese_date(day: dt.date) -> str:
-    """A date as Chinese documents write it: 2026年11月8日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)

@@ -341,3 +341,9 @@ def years_touched(deadline: Deadline) -> set[int]:
 def work_calendar(tables: Mapping[int, Any]) -> WorkCalendar:
     """The calendar with the year tables an administrator loaded (as stored: {year: table})."""
     return WorkCalendar({year: parse_holiday_year(table) for year, table in tables.items()})
+
+
+def chinese_date(day: date) -> str:
+    """A date as Chinese documents and offices write it: 2026年10月9日 (GB/T 9704-2012 7.3.5: Arabic numerals, year
+    month and day in full, no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .calendar import SHANGHAI
+from .calendar import SHANGHAI, chinese_date
 from .regulations import Regulation
 
 DOCUMENT_NO_FIELD = "decision_document_no"
@@ -79,9 +79,6 @@ class Submission:
     at: dt.datetime
 
 
-def chinese_date(day: dt.date) -> str:
-    """2026年10月9日 (GB/T 9704-2012 7.3.5: Arabic numerals, year month and day in full, no leading zeros)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def chinese_number(n: int) -> str:

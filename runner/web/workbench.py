@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from ..core import cases, inbox
 from ..errors import NotFound
-from ..core.calendar import SHANGHAI
+from ..core.calendar import SHANGHAI, chinese_date
 from .extensions import database
 from .sessions import csrf_token, signed_in
 
@@ -28,7 +28,7 @@ def beijing(instant: str | None) -> str:
     if not instant:
         return ""
     at = dt.datetime.fromisoformat(instant).astimezone(SHANGHAI)
-    return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+    return f"{chinese_date(at.date())} {at:%H:%M}"
 
 
 def deadline_text(deadline: dict[str, Any] | None) -> str:
@@ -38,7 +38,7 @@ def deadline_text(deadline: dict[str, Any] | None) -> str:
     last = dt.date.fromisoformat(deadline["last_day"])
     left, unit = deadline["left"], _UNITS.get(deadline.get("unit") or "", "日")
     state = f"剩余 {left} {unit}" if left > 0 else "今日届满" if left == 0 else f"已逾期 {-left} {unit}"
-    return f"{last.year}年{last.month}月{last.day}日 24:00 前（{state}）"
+    return f"{chinese_date(last)} 24:00 前（{state}）"
 
 
 @workbench.app_template_filter("beijing")

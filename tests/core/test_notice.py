@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from runner.core import notice, regulations
+from runner.core import calendar, notice, regulations
 from tests.conftest import ROOT
 
 REGISTRY = regulations.load((p.name, p.read_text(encoding="utf-8"))
@@ -58,7 +58,7 @@ INVESTIGATED = notice.Submission(INVESTIGATE_FORM, {
 
 
 def test_chinese_dates_and_numbers() -> None:
-    assert notice.chinese_date(dt.date(2026, 10, 9)) == "2026年10月9日"
+    assert calendar.chinese_date(dt.date(2026, 10, 9)) == "2026年10月9日"
     assert [notice.chinese_number(n) for n in (1, 9, 10, 11, 20, 21)] == ["一", "九", "十", "十一", "二十", "二十一"]
 
 
