@@ -165,8 +165,9 @@ def get_task(db: Database, task_id: str, viewer: str | None = None) -> dict[str,
         if viewer is not None:
             user = users.get(session.connection(), viewer)
             data = visibility.task_data(user, version, case.id, task.lane, task.form, data)
-        view = _task_view(task.id, task.case_id, case.process_id, task) | {"state": task.state,
-                                                                           "claimed_by": task.claimed_by}
+        view = _task_view(task.id, task.case_id, case.process_id, task) | {
+            "state": task.state, "claimed_by": task.claimed_by, "urged_by": task.urged_by,
+            "urged_at": task.urged_at and task.urged_at.isoformat()}
         view["schema"] = version.forms.get(task.form) if task.form else None
         view["data"] = _json_clean(data) if data is not None else None
         return view

@@ -30,6 +30,7 @@ def todo(db: Database, user_name: str, *, page: int = 1, per_page: int = PER_PAG
         conn = session.connection()
         user = users.get(conn, user_name)
         query = (select(Task.id, Task.case_id, Task.element_id, Task.name, Task.lane, Task.created_at, Task.claimed_by,
+                        Task.urged_by, Task.urged_at,
                         Case.process_id, Case.process_version_id, Case.overdue, ProcessVersion.content_hash,
                         ProcessVersion.name.label("process_name"))
                  .join(Case, Task.case_id == Case.id).join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
@@ -45,8 +46,8 @@ def todo(db: Database, user_name: str, *, page: int = 1, per_page: int = PER_PAG
         deadline["left"] = days_left(today, dt.date.fromisoformat(deadline["last_day"]), deadline["unit"], calendar)
     items = [{"task": row.id, "case": row.case_id, "element": row.element_id, "name": row.name, "lane": row.lane,
               "process": row.process_id, "process_name": row.process_name, "arrived_at": row.created_at.isoformat(),
-              "case_overdue": row.overdue, "deadline": guarding.get(row.id), "claimed_by": row.claimed_by}
-             for row in rows]
+              "case_overdue": row.overdue, "deadline": guarding.get(row.id), "claimed_by": row.claimed_by,
+              "urged_by": row.urged_by, "urged_at": row.urged_at and row.urged_at.isoformat()} for row in rows]
     never = dt.datetime.max.isoformat()
     items.sort(key=lambda item: ((item["deadline"] or {}).get("due_at") or never, item["arrived_at"], item["task"]))
     start = (page - 1) * per_page

@@ -92,6 +92,9 @@ class Task(Base):
     completed_by: Mapped[str | None] = mapped_column(String(100))
     # Who took the task (认领) or was given it by the lane's supervisor (指派): only they may complete it.
     claimed_by: Mapped[str | None] = mapped_column(String(100))
+    # The last 催办: a supervisor urged the task (its holder sees who and when in the inbox).
+    urged_by: Mapped[str | None] = mapped_column(String(100))
+    urged_at: Mapped[dt.datetime | None]
 
     __table_args__ = (Index("ix_task_state_lane", "state", "lane"),)
 

@@ -105,10 +105,8 @@ def release_task(task_id: str) -> ResponseReturnValue:
 def assign_task(task_id: str) -> ResponseReturnValue:
     """指派 {"user", "reason"?}: the lane's supervisor gives the task to a member of the lane."""
     body = _body()
-    assignee, reason = body.get("user"), body.get("reason", "")
-    if not isinstance(assignee, str) or not isinstance(reason, str):
-        raise InvalidData("需要字符串字段 user（指派给谁）；reason（理由）须为字符串", field="user")
-    return jsonify(claims.assign(database(), task_id, assignee, current_user(), reason))
+    return jsonify(claims.assign(database(), task_id, _text(body, "user", "指派给谁"), current_user(),
+                                 _text(body, "reason", "指派理由", required=False)))
 
 
 @api.post("/tasks/<task_id>/attachments")
@@ -133,6 +131,27 @@ def download_attachment(attachment_id: int) -> ResponseReturnValue:
     shown, stored = attachments.opened(database(), settings().home, attachment_id, current_user())
     return send_file(stored, mimetype=shown["media_type"], as_attachment=True, download_name=shown["file_name"],
                      max_age=0)
+
+
+def _text(body: dict[str, Any], field: str, what: str, *, required: bool = True) -> str:
+    value = body.get(field, None if required else "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise InvalidData(f"需要字符串字段 {field}（{what}）", field=field)
+    return value
+
+
+@api.post("/tasks/<task_id>/transfer")
+def transfer_task(task_id: str) -> ResponseReturnValue:
+    """转办 {"user", "reason"}: the holder hands the task to a colleague of its lane."""
+    body = _body()
+    return jsonify(claims.transfer(database(), task_id, _text(body, "user", "转办给谁"), current_user(),
+                                   _text(body, "reason", "转办理由")))
+
+
+@api.post("/tasks/<task_id>/urge")
+def urge_task(task_id: str) -> ResponseReturnValue:
+    """催办 {"note"?}: the lane's supervisor urges a ready task."""
+    return jsonify(claims.urge(database(), task_id, current_user(), _text(_body(), "note", "催办意见", required=False)))
 
 
 @api.post("/cases/<id:case_id>/deadlines/<element_id>/extend")

@@ -45,3 +45,34 @@ def test_the_holder_releases_a_task_back_to_the_lane(site: Site) -> None:
     client.post(f"/api/tasks/{site.task}/claim", headers=li)
     assert client.post(f"/api/tasks/{site.task}/release", headers=li).json["claimed_by"] is None
     assert client.post(f"/api/tasks/{site.task}/claim", headers=_member(site, "dangzu3", "局党组")).status_code == 200
+
+
+def test_the_holder_hands_a_task_to_a_colleague_with_a_reason(site: Site) -> None:
+    client, li, wang = site.client(), basic("dangzu", "wenze"), _member(site, "dangzu2", "局党组")
+    url = f"/api/tasks/{site.task}"
+    client.post(f"{url}/claim", headers=li)
+    assert client.post(f"{url}/transfer", json={"user": "dangzu2", "reason": " "}, headers=li).status_code == 422
+    assert client.post(f"{url}/transfer", json={"user": "zonghe", "reason": "出差"}, headers=li).status_code == 409
+    assert client.post(f"{url}/transfer", json={"user": "dangzu", "reason": "抢办"}, headers=wang).status_code == 409
+    handed = client.post(f"{url}/transfer", json={"user": "dangzu2", "reason": "李强出差，请王同志办理"}, headers=li)
+    assert handed.status_code == 200 and handed.json["claimed_by"] == "dangzu2"
+    assert client.post(f"{url}/complete", json={"data": {"outcome": "立案"}}, headers=li).status_code == 409
+    assert client.post(f"{url}/complete", json={"data": {"outcome": "立案"}}, headers=wang).status_code == 200
+    events = client.get(f"/api/cases/{site.case}", headers=basic("admin", "wenze")).json["events"]
+    assert [(e["actor"], e["to"], e["reason"]) for e in events if e["kind"] == "task_transferred"] == [
+        ("dangzu", "dangzu2", "李强出差，请王同志办理")]
+
+
+def test_a_supervisor_urges_and_the_holder_sees_who_and_when(site: Site) -> None:
+    client, li = site.client(), basic("dangzu", "wenze")
+    head = _member(site, "zhuguan", "主管:局党组")
+    url = f"/api/tasks/{site.task}"
+    refused = client.post(f"{url}/urge", json={"note": "请尽快"}, headers=li)
+    assert refused.status_code == 403 and "主管" in refused.json["message"]
+    urged = client.post(f"{url}/urge", json={"note": "期限将至，请今日办结"}, headers=head)
+    assert urged.status_code == 200 and urged.json["urged_by"] == "zhuguan"
+    assert client.get(url, headers=li).json["urged_by"] == "zhuguan"
+    inbox = client.get("/tasks", headers=li).get_data(as_text=True)
+    assert "已催办" in inbox and "zhuguan 于" in inbox
+    events = client.get(f"/api/cases/{site.case}", headers=basic("admin", "wenze")).json["events"]
+    assert [(e["actor"], e["note"]) for e in events if e["kind"] == "task_urged"] == [("zhuguan", "期限将至，请今日办结")]

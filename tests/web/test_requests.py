@@ -157,7 +157,9 @@ def test_the_same_requests_without_the_bad_input_succeed(site: Site) -> None:
             "/api/tasks/<task_id>/complete": {"data": {"outcome": "立案"}},
             "/api/cases/<id:case_id>/deadlines/<element_id>/extend": {"by": 2, "reason": "补充材料"},
             "/api/tokens": {"label": "脚本"},
-            "/api/tasks/<task_id>/assign": {"user": "admin", "reason": "出差"}}
+            "/api/tasks/<task_id>/assign": {"user": "admin", "reason": "出差"},
+            "/api/tasks/<task_id>/transfer": {"user": "admin", "reason": "出差"},
+            "/api/tasks/<task_id>/urge": {"note": "请尽快"}}
     client, token = site.signed_in()
     # completing the task ends what the other task routes (claim, release, assign) act on: it comes after them
     for rule, method in sorted(_routes(site), key=lambda pair: pair[0].rule.replace("/complete", "/~complete")):
