@@ -46,7 +46,8 @@ def test_wenze_home_moves_the_default_database_and_a_url_replaces_it(environment
     assert "s3cret" not in repr(shown) and set(shown) == {
         "WENZE_DATABASE_URL", "WENZE_HOME", "WENZE_SECRET_KEY", "WENZE_USER", "WENZE_PORT", "WENZE_FAULT_COUNTING",
         "WENZE_DEBUG", "WENZE_SCRIPT_SECONDS", "WENZE_MAX_BODY_BYTES", "WENZE_LOGIN_FAILURES_PER_ACCOUNT",
-        "WENZE_LOGIN_FAILURES_PER_ADDRESS", "WENZE_LOGIN_WINDOW_MINUTES", "WENZE_BEHIND_TLS_PROXY"}
+        "WENZE_LOGIN_FAILURES_PER_ADDRESS", "WENZE_LOGIN_WINDOW_MINUTES", "WENZE_BEHIND_TLS_PROXY",
+        "WENZE_ATTACHMENT_MAX_BYTES"}
 
 
 def test_the_secret_key_is_never_shown(environment) -> None:
