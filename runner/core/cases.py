@@ -7,8 +7,8 @@ import orjson
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from . import (case_data, deadlines, engine, forms, incidents, notice, regulations, submission_checks, users,
-               versions, visibility)
+from . import (case_data, deadlines, delegations, engine, forms, incidents, notice, regulations, submission_checks,
+               users, versions, visibility)
 from ..errors import Conflict, InvalidData, NotFound
 from .record import CASE_COLUMNS, CaseRef, Mirror, OpenTask
 from .step import case_step
@@ -100,12 +100,14 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         if task is None:
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         user = users.principal(user_name, task.roles)
+        on_behalf_of = _acting_for(step.conn, user, task.lane)
         case = step.adopt(task)
         if task.state != "ready":
             raise Conflict(f"task '{task.name}' is already {task.state}"
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
                            task=task_id, state=task.state)
-        users.require_lane(user, task.lane, f"任务「{task.name}」")
+        if on_behalf_of is None:
+            users.require_lane(user, task.lane, f"任务「{task.name}」")
         if task.claimed_by not in (None, user.name) and users.ADMIN not in user.roles:
             raise Conflict(f"任务「{task.name}」已由 {task.claimed_by} 认领，只有认领人可以办理", task=task_id,
                            claimed_by=task.claimed_by)
@@ -130,8 +132,16 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         step.run_task(task_id, submitted)
         step.conn.execute(_CLOSE_TASK, {"b_id": task_id, "b_at": step.now, "b_by": user.name})
         step.close_task(task_id)
-        step.timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=submitted)
+        step.timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=submitted,
+                          **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}))
         return case_summary(case, step.commit())
+
+
+def _acting_for(conn: Connection, user: users.Principal, lane: str | None) -> str | None:
+    """Whom the user acts for on a task of `lane` (委托), when only a delegation lets them work it."""
+    if lane is None or lane in user.roles or users.ADMIN in user.roles:
+        return None
+    return delegations.lent_lanes(conn, user.name).get(lane)
 
 
 def list_tasks(db: Database, lane: str | None = None, user_name: str | None = None) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from ..errors import NotFound
 from ..store.db import Database
 from ..store.holidays import year_tables
 from ..store.models import Case, ProcessVersion, Task, Timer
-from . import clock, users, versions
+from . import clock, delegations, users, versions
 from .calendar import SHANGHAI, WorkCalendar, work_calendar
 
 PER_PAGE = 20
@@ -35,8 +35,8 @@ def todo(db: Database, user_name: str, *, page: int = 1, per_page: int = PER_PAG
                         ProcessVersion.name.label("process_name"))
                  .join(Case, Task.case_id == Case.id).join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
                  .where(Task.state == "ready"))
-        if users.ADMIN not in user.roles:
-            query = query.where(Task.lane.in_(user.roles))
+        if users.ADMIN not in user.roles:         # my lanes, and those lent to me while their holder is away
+            query = query.where(Task.lane.in_({*user.roles, *delegations.lent_lanes(conn, user.name)}))
         rows = conn.execute(query).all()
         guarding = _deadlines(conn, rows)
         calendar = work_calendar(year_tables(conn)) if guarding else None

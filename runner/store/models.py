@@ -242,3 +242,19 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[dt.datetime]
+
+
+class Delegation(Base):
+    """委托: while away, a person lets a colleague act for them — the deputy works the tasks of the person's lanes
+    from `starts_at` to `ends_at` (both Beijing days whole), and the timeline names both."""
+
+    __tablename__ = "delegation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    principal: Mapped[str] = mapped_column(ForeignKey("user_account.name", ondelete="CASCADE"))
+    deputy: Mapped[str] = mapped_column(ForeignKey("user_account.name", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[dt.datetime]
+    ends_at: Mapped[dt.datetime]
+    reason: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, jsonify, request, send_file
 from flask.typing import ResponseReturnValue
 
-from ..core import api_tokens, attachments, cases, claims, deadline_changes, incidents, users
+from ..core import api_tokens, attachments, cases, claims, deadline_changes, delegations, incidents, users
 from ..errors import InvalidData
 from .extensions import database, scheduler, settings
 from .sessions import csrf_token, current_user, sign_in, sign_out, signed_in
@@ -217,4 +217,33 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
         token = api_tokens.revoke(session, by, token_id)
         session.commit()
     return jsonify(token)
+
+
+@api.post("/delegations")
+def create_delegation() -> ResponseReturnValue:
+    """委托 {"deputy", "from", "until", "reason", "principal"?}: the deputy acts for the principal (the signed-in
+    user; another user's: administrators) on those days (201)."""
+    body = _body()
+    me = current_user()
+    principal = _text(body, "principal", "委托人") if "principal" in body else me
+    with database().write() as session:
+        made = delegations.create(session, principal, _text(body, "deputy", "受托人"),
+                                  body.get("from"), body.get("until"), body.get("reason"), me)
+        session.commit()
+    return jsonify(made), 201
+
+
+@api.get("/delegations")
+def list_delegations() -> ResponseReturnValue:
+    with database().read() as session:
+        return jsonify(delegations.listed(session, current_user()))
+
+
+@api.delete("/delegations/<id:delegation_id>")
+def revoke_delegation(delegation_id: int) -> ResponseReturnValue:
+    by = current_user()
+    with database().write() as session:
+        revoked = delegations.revoke(session, delegation_id, by)
+        session.commit()
+    return jsonify(revoked)
 

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from runner.core import api_tokens, attachments, cases, incidents
+from runner.core import api_tokens, attachments, cases, delegations, incidents
 from runner.settings import Settings
 from runner.store.db import Database
 from runner.web.app import create_app
@@ -55,6 +55,7 @@ class Site:
     incident: int       # an open incident of the case (what an administrator would resolve)
     token: int          # the id of an API token of zonghe's
     attachment: int     # a PDF dangzu added to the task
+    delegation: int     # zonghe's delegation to dangzu (in 2026-10)
 
     def client(self) -> FlaskClient:
         return self.app.test_client()
@@ -83,7 +84,10 @@ def make_site(db: Database, tmp_path: Path, **settings: Any) -> Site:
         session.commit()
     task = waiting["ready_tasks"][0]["id"]
     attachment = attachments.add(db, made.home, made.attachment_max_bytes, task, "dangzu", "询问笔录.pdf", PDF)
-    return Site(app, db, started["case"], task, incident["id"], token["id"], attachment["id"])
+    with db.write() as session:
+        delegation = delegations.create(session, "zonghe", "dangzu", "2026-10-01", "2026-10-03", "出差", "zonghe")
+        session.commit()
+    return Site(app, db, started["case"], task, incident["id"], token["id"], attachment["id"], delegation["id"])
 
 
 @pytest.fixture

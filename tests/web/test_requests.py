@@ -39,7 +39,7 @@ def _values(site: Site) -> dict[str, Any]:
     return {"case_id": site.case, "task_id": site.task, "element_id": "decide_due", "kind": "bpmn",
             "name": "mini.bpmn", "path": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
             "filename": "diagram.js", "incident_id": site.incident, "token_id": site.token,
-            "process_id": "mini", "attachment_id": site.attachment}
+            "process_id": "mini", "attachment_id": site.attachment, "delegation_id": site.delegation}
 
 
 def _url(site: Site, rule: Rule, **replaced: Any) -> str:
@@ -159,7 +159,8 @@ def test_the_same_requests_without_the_bad_input_succeed(site: Site) -> None:
             "/api/tokens": {"label": "脚本"},
             "/api/tasks/<task_id>/assign": {"user": "admin", "reason": "出差"},
             "/api/tasks/<task_id>/transfer": {"user": "admin", "reason": "出差"},
-            "/api/tasks/<task_id>/urge": {"note": "请尽快"}}
+            "/api/tasks/<task_id>/urge": {"note": "请尽快"},
+            "/api/delegations": {"deputy": "dangzu", "from": "2026-10-01", "until": "2026-10-03", "reason": "出差"}}
     client, token = site.signed_in()
     # completing the task ends what the other task routes (claim, release, assign) act on: it comes after them
     for rule, method in sorted(_routes(site), key=lambda pair: pair[0].rule.replace("/complete", "/~complete")):
