@@ -101,6 +101,8 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
             raise NotFound(f"unknown task '{task_id}'", task=task_id)
         user = users.principal(user_name, task.roles)
         case = step.adopt(task)
+        if task.state == "cancelled":
+            raise Conflict(_cancelled_message(step.conn, task_id, task.name), task=task_id, state=task.state)
         if task.state != "ready":
             raise Conflict(f"task '{task.name}' is already {task.state}"
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
@@ -132,6 +134,21 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         step.close_task(task_id)
         step.timeline.add("task_completed", task.element_id, task_id, user.name, name=task.name, data=submitted)
         return case_summary(case, step.commit())
+
+
+_CANCELLATION = select(Event.data).where(Event.task_id == bindparam("task_id"), Event.kind == "task_cancelled") \
+    .order_by(Event.id.desc()).limit(1)
+
+
+def _cancelled_message(conn: Connection, task_id: str, name: str) -> str:
+    """Why a cancelled task cannot be completed, in Chinese, with the reason its timeline event gives (the step a
+    reminder or 督办 task urged is done, a deadline ended it, its branch was cancelled)."""
+    found = conn.execute(_CANCELLATION, {"task_id": task_id}).scalar()
+    data: dict[str, Any] = found if isinstance(found, dict) else {}
+    reason = data.get("reason")
+    if reason and data.get("urged_name"):
+        reason = f"{reason}（「{data['urged_name']}」）"
+    return f"任务「{name}」已撤销，不能再办理" + (f"：{reason}" if reason else "")
 
 
 def list_tasks(db: Database, lane: str | None = None, user_name: str | None = None) -> list[dict[str, Any]]:
