@@ -245,8 +245,7 @@ def _check_urges(process: Any, file: str) -> None:
         if not urged:
             raise refuse(f"urges '{urged_id}', which is no element of the same process or sub-process")
         if _local(urged[0]) not in _URGED_KINDS:
-            raise refuse(f"urges '{urged_id}', which is a {_local(urged[0])}, not a user task or "
-                         "sub-process")
+            raise refuse(f"urges '{urged_id}', which is a {_local(urged[0])}, not a user task or sub-process")
         timers = container.xpath('./bpmn:boundaryEvent[@attachedToRef = $id][@cancelActivity = "false"]'
                                  '[bpmn:timerEventDefinition]/@id', id=urged_id, namespaces=ns)
         flows: dict[str, list[str]] = {}
