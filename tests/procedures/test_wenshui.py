@@ -628,8 +628,10 @@ def test_art15_late_review_done_ends_its_reminder_explanation_and_supervision(pr
             case.complete_task(task, {})
         assert refused.value.status == 409
         assert str(refused.value.message) == f"任务「{task['name']}」已撤销，不能再办理：{URGED_DONE}（「初步审查」）"
-    case.complete("decide_filing", filing("2026-10-10"))              # the case goes on
-    assert case.elements() == ["form_investigation_group"]
+    case.complete("decide_filing", filing("2026-10-10", filed=False))  # the case goes on, and can end: nothing
+    done = case.complete("close_not_filed", {"not_filed_closed_on": "2026-10-10",  # urges a step that is done
+                                             "not_filed_notice": "已电话告知投诉人。"})
+    assert done["status"] == "completed" and done["ready_tasks"] == []
 
 
 def test_art15_review_done_before_its_deadline_creates_no_reminder_or_supervision(procedure: Procedure) -> None:

@@ -24,6 +24,7 @@ from .parser import form_of, process_of, property_of
 
 URGES = "urges"                 # the property of a reminder / 逾期说明 / 督办 user task naming the activity it urges
 URGED_STEP_DONE = "所催办的环节已办结"
+URGED_STEP_CANCELLED = "所催办的环节已撤销"
 
 
 @contextmanager
@@ -104,8 +105,10 @@ def end_urgings(workflow: BpmnWorkflow) -> list[Step]:
         if urged is None or not urged.has_state(TaskState.FINISHED_MASK):
             continue
         task.cancel()                   # public Task API: CANCELLED, its predicted successors dropped
+        done = urged.state == TaskState.COMPLETED
         ended.append(Step("task_cancelled", task.task_spec.bpmn_id, str(task.id), {
-            "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id, "reason": URGED_STEP_DONE,
+            "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+            "reason": URGED_STEP_DONE if done else URGED_STEP_CANCELLED,
             "urges": urged_id, "urged_name": urged.task_spec.bpmn_name or urged_id,
             "urged_state": str(TaskState.get_name(urged.state)).lower()}))
     return ended
