@@ -646,6 +646,22 @@ def test_art15_review_done_before_its_deadline_creates_no_reminder_or_supervisio
     assert case.show()["overdue"] is False and case.show().events("task_cancelled", "deadline_passed") == []
 
 
+def test_art15_review_completed_after_its_deadline_before_any_sweep_leaves_no_supervision_behind(
+        procedure: Procedure) -> None:
+    """第十五条：5 日届满后、计时器扫描之前完成初步审查的，先触发期限（案件标记逾期），督办随即因初步审查办结而撤销，都在
+    同一事务里：谁的待办里都没有出现过督办，时间线写明原因。"""
+    case = open_case(procedure, "2026-09-29")
+    procedure.after_last_day("2026-10-08", fire=False)
+    done = case.complete("preliminary_review", review("2026-10-09"))
+    assert done["overdue"] is True and [t["element"] for t in done["ready_tasks"]] == ["decide_filing"]
+    shown = case.show()
+    assert [e["element"] for e in shown.events("deadline_passed")] == ["timer_preliminary_review"]
+    assert sorted((e["element"], e["reason"]) for e in shown.events("task_cancelled")) == [
+        ("remind_preliminary_review_due", URGED_DONE), ("supervise_preliminary_review", URGED_DONE),
+        ("urge_preliminary_review", URGED_DONE)]
+    assert not [t for t in shown["tasks"] if t["element"] != "decide_filing" and t["state"] != "completed"]
+
+
 def test_art15_late_investigation_done_ends_its_explanation_and_supervision(procedure: Procedure) -> None:
     """第十五条：调查（子流程）逾期后的逾期说明和督办，在调查结束（调查报告形成、子流程办结）时随之撤销。"""
     case = filed_case(procedure, "2026-09-07", received_on="2026-09-07")
