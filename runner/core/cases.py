@@ -102,6 +102,8 @@ def complete_task(db: Database, task_id: str, data: Any, user_name: str) -> dict
         user = users.principal(user_name, task.roles)
         on_behalf_of = _acting_for(step.conn, user, task.lane)
         case = step.adopt(task)
+        if task.state == "cancelled":
+            raise Conflict(_cancelled_message(step.conn, task_id, task.name), task=task_id, state=task.state)
         if task.state != "ready":
             raise Conflict(f"task '{task.name}' is already {task.state}"
                            + (f" by {task.completed_by} at {task.completed_at:%Y-%m-%d %H:%M:%S}" if task.completed_by else ""),
@@ -142,6 +144,21 @@ def _acting_for(conn: Connection, user: users.Principal, lane: str | None) -> st
     if lane is None or lane in user.roles or users.ADMIN in user.roles:
         return None
     return delegations.lent_lanes(conn, user.name).get(lane)
+
+
+_CANCELLATION = select(Event.data).where(Event.task_id == bindparam("task_id"), Event.kind == "task_cancelled") \
+    .order_by(Event.id.desc()).limit(1)
+
+
+def _cancelled_message(conn: Connection, task_id: str, name: str) -> str:
+    """Why a cancelled task cannot be completed, in Chinese, with the reason its timeline event gives (the step a
+    reminder or 督办 task urged is done, a deadline ended it, its branch was cancelled)."""
+    found = conn.execute(_CANCELLATION, {"task_id": task_id}).scalar()
+    data: dict[str, Any] = found if isinstance(found, dict) else {}
+    reason = data.get("reason")
+    if reason and data.get("urged_name"):
+        reason = f"{reason}（「{data['urged_name']}」）"
+    return f"任务「{name}」已撤销，不能再办理" + (f"：{reason}" if reason else "")
 
 
 def list_tasks(db: Database, lane: str | None = None, user_name: str | None = None) -> list[dict[str, Any]]:

@@ -146,6 +146,8 @@ def build(sources: list[Source]) -> list[ProcessBuild]:
     starters = {pid: _starters(node) for pid, node in nodes.items()}
     registry = regulations.load((s.name, s.content) for s in by_kind["regulation"])
     regulations.check_lanes(registry, {pid: _lanes(node) for pid, node in nodes.items()})
+    for pid, node in nodes.items():
+        _check_urges(node, file_of[pid])
     hashes = {(s.kind, s.name): s.hash for s in sources}
     builds = []
     contents = {(s.kind, s.name): s.content for s in sources}
@@ -212,6 +214,51 @@ def _timer_activities(process: Any) -> dict[str, str]:
     """{boundary timer event id: the id of the activity it is attached to}, embedded sub-processes included."""
     return {event.get("id"): event.get("attachedToRef") for event in process.xpath(
         ".//bpmn:boundaryEvent[bpmn:timerEventDefinition]", namespaces={"bpmn": BPMN_NS})}
+
+
+_URGED_KINDS = ("userTask", "subProcess")
+
+
+def _local(element: Any) -> str:
+    """An element's tag without its namespace (userTask, subProcess …)."""
+    return str(element.tag).rsplit("}", 1)[-1]
+
+
+def _check_urges(process: Any, file: str) -> None:
+    """A task that urges a step (property `urges`: a reminder, 逾期说明 or 督办 task, cancelled by the engine once the
+    step it urges is done) must be a user task standing on a branch of a non-interrupting boundary timer of the
+    element it names, which must be a user task or sub-process of the same process (or sub-process)."""
+    ns = {"bpmn": BPMN_NS, "spiff": SPIFF_NS}
+    for prop in process.xpath(f'.//spiff:property[@name="{engine.URGES}"]', namespaces=ns):
+        element = prop.getparent().getparent().getparent()      # property < properties < extensionElements < element
+        element_id, urged_id = element.get("id"), (prop.get("value") or "").strip()
+        kind = _local(element)
+
+        def refuse(why: str) -> DeployError:
+            return DeployError(f"{file}: element '{element_id}' {why}", file=file, line=prop.sourceline,
+                               element=element_id)
+
+        if kind != "userTask":
+            raise refuse(f"is a {kind}: only a user task can urge a step (property '{engine.URGES}')")
+        container = element.getparent()
+        urged = container.xpath("./*[@id = $id]", id=urged_id)
+        if not urged:
+            raise refuse(f"urges '{urged_id}', which is no element of the same process or sub-process")
+        if _local(urged[0]) not in _URGED_KINDS:
+            raise refuse(f"urges '{urged_id}', which is a {_local(urged[0])}, not a user task or sub-process")
+        timers = container.xpath('./bpmn:boundaryEvent[@attachedToRef = $id][@cancelActivity = "false"]'
+                                 '[bpmn:timerEventDefinition]/@id', id=urged_id, namespaces=ns)
+        flows: dict[str, list[str]] = {}
+        for flow in container.xpath("./bpmn:sequenceFlow", namespaces=ns):
+            flows.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+        reached, todo = set(), list(timers)
+        while todo:
+            for target in flows.get(todo.pop(), []):
+                if target not in reached:
+                    reached.add(target)
+                    todo.append(target)
+        if element_id not in reached:
+            raise refuse(f"urges '{urged_id}' but stands on no branch of a non-interrupting boundary timer of it")
 
 
 def _lanes(process: Any) -> set[str]:

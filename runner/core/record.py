@@ -121,7 +121,11 @@ def sync_case(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, ou
     Returns the mirror after the step and the ids of the timers that fired in it; bumps `case.revision`."""
     now = timeline.now
     decisions = []
+    # Tasks the engine ended itself, with the reason (an urged step done): written with their rows below.
+    ended = {str(step.task_id): step for step in outcome.steps if step.kind == "task_cancelled"}
     for step in outcome.steps:
+        if step.kind == "task_cancelled":
+            continue
         timeline.add(step.kind, step.element_id, step.task_id, **step.data)
         if step.kind == "decision" and "decision_id" in step.data:
             decisions.append({"case_id": case.id, "task_id": step.task_id, "element_id": step.element_id,
@@ -134,7 +138,7 @@ def sync_case(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, ou
         conn.execute(_INSERT_FAULTS, [{**f, "case_id": case.id, "recorded_at": now} for f in outcome.faults])
     for fault in outcome.faults:
         timeline.add("fault_recorded", **{**fault, "confirmed_on": fault["confirmed_on"].isoformat()})
-    ready = _sync_tasks(conn, case, workflow, before, timeline, lane)
+    ready = _sync_tasks(conn, case, workflow, before, timeline, lane, ended)
     armed, fired = _sync_timers(conn, case, workflow, before, outcome, timeline)
     completed = engine.is_completed(workflow)
     if completed and case.status != "completed":
@@ -161,7 +165,7 @@ def store_state(conn: Connection, case: CaseRef, workflow: Any, now: dt.datetime
 
 
 def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, timeline: Timeline,
-                lane: LaneOf) -> dict[str, OpenTask]:
+                lane: LaneOf, ended: dict[str, engine.Step]) -> dict[str, OpenTask]:
     ready: dict[str, OpenTask] = {}
     new: list[dict[str, Any]] = []
     # The engine gives every activation a fresh task id, so a ready task the mirror lacks is new.
@@ -174,11 +178,18 @@ def _sync_tasks(conn: Connection, case: CaseRef, workflow: Any, before: Mirror, 
                                            timeline.now)
         new.append({"id": task_id, "case_id": case.id, "element_id": opened.element_id, "name": opened.name,
                     "lane": opened.lane, "form": opened.form, "state": "ready", "created_at": timeline.now})
-    withdrawn = [task_id for task_id in before.ready if task_id not in ready]  # a deadline, a cancelled branch
+    # A deadline, a cancelled branch, or the step a reminder or 督办 task urged is done (`ended`, with the reason).
+    withdrawn = [task_id for task_id in before.ready if task_id not in ready]
     for task_id in withdrawn:
-        timeline.add("task_cancelled", before.ready[task_id].element_id, task_id, name=before.ready[task_id].name)
+        timeline.add("task_cancelled", before.ready[task_id].element_id, task_id,
+                     **(ended[task_id].data if task_id in ended else {"name": before.ready[task_id].name}))
     for row in new:
         timeline.add("task_ready", row["element_id"], row["id"], name=row["name"], lane=row["lane"])
+    # A task that came and went within this step (a deadline fired just before the urged step was completed) never
+    # had a row: its cancellation is still on the timeline, with the reason.
+    for task_id, step in ended.items():
+        if task_id not in before.ready:
+            timeline.add("task_cancelled", step.element_id, task_id, **step.data)
     if withdrawn:
         conn.execute(update(TASKS).where(TASKS.c.id.in_(withdrawn)).values(state="cancelled"))
     if new:

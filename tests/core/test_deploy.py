@@ -245,3 +245,53 @@ def test_a_check_on_a_form_without_the_fields_it_reads_is_refused(tmp_path: Path
         build(read_sources(root))
     assert refused.value.details == {"file": "mini.bpmn", "element": "intake"}
     assert "reads the field 'person_decisions' its form lacks" in refused.value.message
+
+
+def _shipped_copy(tmp_path: Path) -> Path:
+    """The shipped procedures (bpmn/ with its registry, dmn/, forms/) in a folder of their own."""
+    root = tmp_path / "procedures"
+    for folder in ("bpmn", "dmn", "forms"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+def _urging(root: Path, task: str, urged: str) -> None:
+    """Make the shipped 文水 task `task` urge `urged`."""
+    bpmn = root / "bpmn" / "wenshui_fault_review.bpmn"
+    text = bpmn.read_text(encoding="utf-8")
+    start = text.index(f'<bpmn:userTask id="{task}"')
+    at = text.index('<spiffworkflow:property name="urges" value="', start)
+    end = text.index('"', at + len('<spiffworkflow:property name="urges" value="'))
+    bpmn.write_text(text[:at] + f'<spiffworkflow:property name="urges" value="{urged}' + text[end:], encoding="utf-8")
+
+
+def test_every_reminder_and_supervision_task_names_the_step_it_urges() -> None:
+    """issue 12: each reminder, 逾期说明, 督办 and 跟进 task on a boundary timer's branch ends with the step it urges;
+    the shipped diagrams name that step on each of them (property `urges`)."""
+    from lxml import etree
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+          "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+    named = {}
+    for path in sorted((ROOT / "bpmn").glob("*.bpmn")):
+        for task in etree.parse(str(path)).xpath("//bpmn:userTask", namespaces=ns):
+            if task.get("id").split("_")[0] in ("remind", "urge", "supervise", "follow"):
+                named[task.get("id")] = task.xpath('.//spiff:property[@name="urges"]/@value', namespaces=ns)
+    assert len(named) == 24 and all(len(urged) == 1 for urged in named.values()), named
+    assert named["urge_preliminary_review"] == ["preliminary_review"]
+    assert named["supervise_investigation"] == ["wenshui_investigation"]
+
+
+@pytest.mark.parametrize(("urged", "why"), [
+    ("preliminary_reveiw", "urges 'preliminary_reveiw', which is no element of the same process or sub-process"),
+    ("gw_file_case", "urges 'gw_file_case', which is a exclusiveGateway, not a user task or sub-process"),
+    ("decide_filing", "urges 'decide_filing' but stands on no branch of a non-interrupting boundary timer of it"),
+    ("investigate", "urges 'investigate', which is no element of the same process or sub-process"),
+])
+def test_a_task_urging_what_it_cannot_urge_is_refused_naming_it(tmp_path: Path, urged: str, why: str) -> None:
+    root = _shipped_copy(tmp_path)
+    _urging(root, "urge_preliminary_review", urged)
+    with pytest.raises(DeployError) as refused:
+        build(read_sources(root))
+    assert refused.value.message == f"wenshui_fault_review.bpmn: element 'urge_preliminary_review' {why}"
+    assert refused.value.details["element"] == "urge_preliminary_review"
+    assert refused.value.details["file"] == "wenshui_fault_review.bpmn" and refused.value.details["line"] > 0

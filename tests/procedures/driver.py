@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from runner.core import cases, deadline_changes, timers
+from runner.core import cases, deadline_changes, inbox, timers
 from runner.core.clock import ManualClock
 from runner.errors import Conflict, Forbidden, InvalidData  # noqa: F401 - re-exported for the tests
 from runner.core import regulations
@@ -123,6 +123,10 @@ class Procedure:
     def tasks(self, *, lane: str | None = None, user: str | None = None) -> list[dict[str, Any]]:
         """Ready tasks of every case (what a lane's or a user's task list shows)."""
         return cases.list_tasks(self.db, lane=lane, user_name=user)
+
+    def inbox(self, user: str) -> list[tuple[int, str]]:
+        """(case, element) of every task in `user`'s 待办 (the workbench's inbox, all pages)."""
+        return [(item["case"], item["element"]) for item in inbox.todo(self.db, user, per_page=10_000)["items"]]
 
     def fire(self) -> int:
         """Fire every due timer once (the scheduler's sweep); the number fired."""

@@ -183,6 +183,9 @@ def test_art18_worked_example_10_day_filing_from_2026_09_22_ends_2026_10_08(proc
     procedure.to("2026-09-30", 9)
     assert case.lane("remind_filing") == AGENCY
     case.complete("file", filed("2026-10-08"))                      # on the last day: in time
+    assert "remind_filing" not in case.elements()                   # the reminder left open ends with the filing
+    [ended] = case.show().events("task_cancelled")
+    assert (ended["element"], ended["reason"], ended["urges"]) == ("remind_filing", "所催办的环节已办结", "file")
     case.complete("receive_filing", {"filing_received_on": "2026-10-08", "report_complete": True})
     shown = case.show()
     assert shown["data"]["filed_in_time"] is True and shown["overdue"] is False
@@ -205,7 +208,11 @@ def test_art18_filing_late_marks_the_case_overdue_agency_explains_legal_office_s
     case.complete("supervise_filing", {"filing_supervised_on": "2026-10-09",
                                        "filing_supervision_measures": "限当日报备。",
                                        "filing_appraisal_note": "逾期报备，考核扣分。"})
+    assert case.lane("urge_filing") == AGENCY                       # the agency has not explained yet
     case.complete("file", filed("2026-10-09"))
+    assert "urge_filing" not in case.elements()                     # …and need not once it has filed
+    assert [(e["element"], e["reason"]) for e in case.show().events("task_cancelled")] == [
+        ("remind_filing", "所催办的环节已办结"), ("urge_filing", "所催办的环节已办结")]
     case.complete("receive_filing", {"filing_received_on": "2026-10-09", "report_complete": True})
     assert case.show()["data"]["filed_in_time"] is False
     assert case.lane("schedule_meeting") == JOINT_OFFICE

@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.procedures import test_jinzhai, test_yanchi
-from tests.procedures.driver import Case, Forbidden, InvalidData, Procedure
+from tests.procedures.driver import Case, Conflict, Forbidden, InvalidData, Procedure
 
 PROCESS = "review_appeal"
 CASE_OFFICE, REVIEW_BODY, APPEAL_BODY = "问责案件主办机构", "复核机关", "申诉受理机关"     # its generic lanes
@@ -111,6 +111,34 @@ def test_yanchi_art13_the_legal_review_body_reviews_the_generic_review_account_c
                        user="fazhi")
     assert [(e["element"], e["actor"]) for e in case.show().events("task_completed")][-2:] == [
         ("register_review", "fazhi"), ("decide_review_in_period", "fazhi")]
+
+
+def test_yanchi_art13_a_late_review_decision_ends_only_its_own_person_s_explanation_and_supervision(
+        procedure: Procedure) -> None:
+    """盐池 第十三条「复核决定应在一个月内作出」+ issue 12：马某、杨某各自的复核都逾期，各得提醒、逾期说明和督办；对马某
+    作出复核决定后，只撤销马某那一份（时间线写明「所催办的环节已办结」，再办理得 409），杨某的仍在各自的待办里。"""
+    case = yanchi_delivered(procedure, ("马某", "2026-10-13"), ("杨某", "2026-10-13"))
+    for task in case.tasks("register_review"):
+        case.complete_task(task, review("2026-10-20"), user="fazhi")
+    assert case.show().timers("timer_review_decision")[0]["last_day"] == "2026-11-20"
+    procedure.after_last_day("2026-11-20")
+    urging = ("remind_review_decision", "urge_review_decision", "supervise_review_decision")
+    for element in urging:
+        assert len(case.tasks(element)) == 2
+    kept = {element: case.task(element, applicant="杨某")["id"] for element in urging}
+    ended = {element: case.task(element, applicant="马某") for element in urging}
+    case.complete("decide_review_in_period", {"review_outcome": "upheld", "review_decision_summary": "维持。",
+                                              "review_decided_on": "2026-11-23",
+                                              "review_decision_received_on": "2026-11-24"}, applicant="马某")
+    for element in urging:
+        assert [t["id"] for t in case.tasks(element)] == [kept[element]]
+    cancelled = case.show().events("task_cancelled")
+    assert sorted((e["task"], e["reason"], e["urges"]) for e in cancelled) == sorted(
+        (task["id"], "所催办的环节已办结", "decide_review_in_period") for task in ended.values())
+    with pytest.raises(Conflict) as refused:
+        case.complete_task(ended["urge_review_decision"], {}, user="fazhi")
+    assert refused.value.status == 409 and refused.value.message.startswith("任务「复核逾期说明（复核机关）」已撤销")
+    assert any(t["id"] == kept["urge_review_decision"] for t in procedure.tasks(user="fazhi"))
 
 
 def test_yanchi_art13_each_person_s_15_days_run_from_their_own_receipt_and_the_filing_day_counts(

@@ -26,7 +26,7 @@ import pytest
 
 from runner.core.blame import blame, tables_from_sources
 from tests.conftest import ROOT, SHANGHAI, at, utc
-from tests.procedures.driver import Case, Conflict, Forbidden, InvalidData, Procedure
+from tests.procedures.driver import Case, Conflict, Forbidden, InvalidData, Procedure, demo_user
 
 PROCESS = "wenshui_fault_review"
 OFFICE, PARTY, GROUP, RESPONDENT, DEPARTMENT = "综合股/办公室", "局党组", "调查组", "被调查人", "相关部门"
@@ -575,16 +575,107 @@ def test_art15_preliminary_review_5_days_rolls_over_national_day_reminds_then_go
         ("preliminary_review", OFFICE), ("supervise_preliminary_review", PARTY), ("urge_preliminary_review", OFFICE)]
 
     # the review can still be done late: the case goes on to the 局党组 and stays marked overdue
-    case.complete("preliminary_review", review("2026-10-09"))
     case.complete("urge_preliminary_review",
                   {"review_reminder_handled_on": "2026-10-09", "review_delay_reason": "国庆假期后材料未齐。"})
     done = case.complete("supervise_preliminary_review",
                          {"review_supervised_on": "2026-10-09", "review_supervision_measures": "约谈综合股负责人。"})
     assert done["overdue"] is True
+    done = case.complete("preliminary_review", review("2026-10-09"))
     assert [t["element"] for t in done["ready_tasks"]] == ["decide_filing"]
     shown = case.show()
     assert shown.ended() == ["end_preliminary_review_due_noted", "end_preliminary_review_urged",
                              "end_preliminary_review_supervised"]
+    assert shown.events("task_cancelled") == []
+
+
+URGED_DONE = "所催办的环节已办结"
+
+
+def test_art15_late_review_done_ends_its_reminder_explanation_and_supervision(procedure: Procedure) -> None:
+    """第十五条 + issue 12「只显示能办的」：初步审查逾期后，提醒（已触发未办）、综合股/办公室的逾期说明和局党组的督办都在
+    各自的待办里；初步审查一办结，三者随之撤销：离开每个待办和任务列表，时间线记明原因「所催办的环节已办结」，再办理得
+    409（中文说明）；主流程照常进入局党组立案决定。"""
+    case = open_case(procedure, "2026-09-29")
+    procedure.to("2026-09-30", 0, 0, 1)                               # the reminder fires and is left open
+    procedure.after_last_day("2026-10-08")                            # the 5 days pass: 逾期说明 and 督办
+    urging = {"remind_preliminary_review_due": OFFICE, "urge_preliminary_review": OFFICE,
+              "supervise_preliminary_review": PARTY}
+    opened = {element: case.task(element) for element in urging}
+    for element, lane in urging.items():
+        assert opened[element]["lane"] == lane
+        assert (case.id, element) in procedure.inbox(demo_user(lane))
+        assert element in [t["element"] for t in procedure.tasks(user=demo_user(lane))]
+
+    done = case.complete("preliminary_review", review("2026-10-09"))
+    assert [t["element"] for t in done["ready_tasks"]] == ["decide_filing"]
+    assert done["overdue"] is True                                    # the late step stays recorded as late
+    for lane in (OFFICE, PARTY):
+        assert [e for c, e in procedure.inbox(demo_user(lane)) if c == case.id] == (
+            ["decide_filing"] if lane == PARTY else [])
+        assert [t["element"] for t in procedure.tasks(user=demo_user(lane)) if t["case"] == case.id] == (
+            ["decide_filing"] if lane == PARTY else [])
+    shown = case.show()
+    cancelled = shown.events("task_cancelled")
+    assert sorted(e["element"] for e in cancelled) == sorted(urging)
+    assert {(e["reason"], e["urges"], e["urged_name"], e["urged_state"]) for e in cancelled} == {
+        (URGED_DONE, "preliminary_review", "初步审查", "completed")}
+    assert {t["element"]: t["state"] for t in shown["tasks"] if t["element"] in urging} == dict.fromkeys(
+        urging, "cancelled")
+    assert shown.ended(prefix="end_preliminary_review") == []         # none of the three branches ran to its end
+
+    for element, task in opened.items():
+        with pytest.raises(Conflict) as refused:
+            case.complete_task(task, {})
+        assert refused.value.status == 409
+        assert str(refused.value.message) == f"任务「{task['name']}」已撤销，不能再办理：{URGED_DONE}（「初步审查」）"
+    case.complete("decide_filing", filing("2026-10-10", filed=False))  # the case goes on, and can end: nothing
+    done = case.complete("close_not_filed", {"not_filed_closed_on": "2026-10-10",  # urges a step that is done
+                                             "not_filed_notice": "已电话告知投诉人。"})
+    assert done["status"] == "completed" and done["ready_tasks"] == []
+
+
+def test_art15_review_done_before_its_deadline_creates_no_reminder_or_supervision(procedure: Procedure) -> None:
+    """第十五条：初步审查在提醒之前办结的，两个边界计时器随之撤销，日后什么也不产生。"""
+    case = open_case(procedure, "2026-09-29")
+    case.complete("preliminary_review", review("2026-09-29"))
+    shown = case.show()
+    assert shown.timer("timer_preliminary_review")["state"] == "cancelled"
+    assert shown.timer("timer_preliminary_review_reminder")["state"] == "cancelled"
+    assert procedure.after_last_day("2026-10-08") == 0
+    assert case.elements() == ["decide_filing"]
+    assert case.show()["overdue"] is False and case.show().events("task_cancelled", "deadline_passed") == []
+
+
+def test_art15_review_completed_after_its_deadline_before_any_sweep_leaves_no_supervision_behind(
+        procedure: Procedure) -> None:
+    """第十五条：5 日届满后、计时器扫描之前完成初步审查的，先触发期限（案件标记逾期），督办随即因初步审查办结而撤销，都在
+    同一事务里：谁的待办里都没有出现过督办，时间线写明原因。"""
+    case = open_case(procedure, "2026-09-29")
+    procedure.after_last_day("2026-10-08", fire=False)
+    done = case.complete("preliminary_review", review("2026-10-09"))
+    assert done["overdue"] is True and [t["element"] for t in done["ready_tasks"]] == ["decide_filing"]
+    shown = case.show()
+    assert [e["element"] for e in shown.events("deadline_passed")] == ["timer_preliminary_review"]
+    assert sorted((e["element"], e["reason"]) for e in shown.events("task_cancelled")) == [
+        ("remind_preliminary_review_due", URGED_DONE), ("supervise_preliminary_review", URGED_DONE),
+        ("urge_preliminary_review", URGED_DONE)]
+    assert not [t for t in shown["tasks"] if t["element"] != "decide_filing" and t["state"] != "completed"]
+
+
+def test_art15_late_investigation_done_ends_its_explanation_and_supervision(procedure: Procedure) -> None:
+    """第十五条：调查（子流程）逾期后的逾期说明和督办，在调查结束（调查报告形成、子流程办结）时随之撤销。"""
+    case = filed_case(procedure, "2026-09-07", received_on="2026-09-07")
+    procedure.after_last_day("2026-10-08")
+    assert {"remind_investigation_due", "urge_investigation", "supervise_investigation"} <= set(case.elements())
+    case.complete("investigate", investigation("2026-10-09"))
+    hear_everyone(case, "2026-10-09")
+    assert {"remind_investigation_due", "urge_investigation", "supervise_investigation"} <= set(case.elements())
+    case.complete("write_report", report("2026-10-09"))               # the 调查 sub-process ends
+    assert not {"remind_investigation_due", "urge_investigation", "supervise_investigation"} & set(case.elements())
+    cancelled = [e for e in case.show().events("task_cancelled") if e["urges"] == "wenshui_investigation"]
+    assert sorted(e["element"] for e in cancelled) == [
+        "remind_investigation_due", "supervise_investigation", "urge_investigation"]
+    assert {(e["reason"], e["urged_name"], e["urged_state"]) for e in cancelled} == {(URGED_DONE, "调查", "completed")}
 
 
 def test_art15_investigation_30_days_is_soft_and_extends_with_a_reason_the_5_day_review_does_not(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import at, utc
-from tests.procedures.driver import Case, Forbidden, InvalidData, Procedure
+from tests.procedures.driver import Case, Conflict, Forbidden, InvalidData, Procedure, demo_user
 
 PROCESS = "yanchi_fault_accountability"
 OFFICE, LEGAL, PARTY_GROUP, UNIT, JUDICIAL, HR = (
@@ -184,6 +184,35 @@ def test_art8_deadline_passes_while_deciding_reminder_then_overdue_supervision(p
                                     "decision_expected_on": "2026-11-04"})
     case.complete("confirm_circumstances", circumstances(("杨某", "none"), ("马某", "none")))
     case.complete("decide", decision(("杨某", ["written_self_criticism"]), on="2026-11-04"))
+    assert "deliver" in case.elements()
+
+
+def test_art8_decision_made_late_ends_the_reminder_explanation_and_supervision(procedure: Procedure) -> None:
+    """第八条 + issue 12：30 日届满后，局办公室的逾期说明、局党组会议的督办和仍未处理的提醒都在各自的待办里；处理决定作出
+    （30 日内作出处理的子流程办结）后三者随之撤销，离开待办，时间线记明「所催办的环节已办结」，再办理得 409。"""
+    case = confirmed_case(procedure, "2026-09-30")
+    case.complete("confirm_blame", shares(("杨某", "reviewer_approver", "primary"),
+                                          ("马某", "officer", "secondary")))
+    procedure.to("2026-10-29", 0, 0, 1)
+    procedure.after_last_day("2026-10-30")
+    urging = {"remind_decision": OFFICE, "urge_decision": OFFICE, "supervise_decision": PARTY_GROUP}
+    opened = {element: case.task(element) for element in urging}
+    for element, lane in urging.items():
+        assert (case.id, element) in procedure.inbox(demo_user(lane))
+    case.complete("confirm_circumstances", circumstances(("杨某", "none"), ("马某", "none")))
+    assert set(urging) <= set(case.elements())                       # still deciding: still urged
+    case.complete("decide", decision(("杨某", ["written_self_criticism"]), on="2026-11-04"))
+    assert not set(urging) & set(case.elements())
+    for lane in set(urging.values()):
+        assert not {element for c, element in procedure.inbox(demo_user(lane)) if c == case.id} & set(urging)
+    cancelled = case.show().events("task_cancelled")
+    assert sorted(e["element"] for e in cancelled) == sorted(urging)
+    assert {(e["reason"], e["urges"], e["urged_state"]) for e in cancelled} == {
+        ("所催办的环节已办结", "handle_within_30_days", "completed")}
+    with pytest.raises(Conflict) as refused:
+        case.complete_task(opened["supervise_decision"], {"decision_supervised_on": "2026-11-05",
+                                                          "decision_supervision_measures": "限期作出。"})
+    assert refused.value.status == 409 and "已撤销" in refused.value.message
     assert "deliver" in case.elements()
 
 

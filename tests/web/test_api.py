@@ -117,3 +117,35 @@ def test_runner_processes_share_sessions_only_through_the_configured_key(sqlite_
     assert create_app(sqlite_db, settings=configured).secret_key == "one key for the whole site"
     unset = Settings(secret_key=None)
     assert create_app(sqlite_db, settings=unset).secret_key != create_app(sqlite_db, settings=unset).secret_key
+
+
+def test_a_supervision_ends_over_http_when_the_late_step_is_done(db: Database, clock) -> None:
+    """issue 12「只显示能办的」: 文水 初步审查 5 日届满 → 局党组的督办在它的 GET /api/tasks 里；综合股/办公室办结初步审查后
+    督办离开列表，再提交得 409，说明用中文写明原因。"""
+    from runner.core import timers
+    from tests.conftest import ROOT, after
+    from tests.procedures.test_wenshui import intake, review
+    seed(db, ROOT)
+    httpd = make_server("127.0.0.1", 0, create_app(db), threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_port}"
+        office, board = Client(base), Client(base)
+        office.login("zonghe")
+        board.login("dangzu")
+        started = office.call("POST", "/api/cases", {"process": "wenshui_fault_review", "data": {}})[1]
+        office.call("POST", f"/api/tasks/{started['ready_tasks'][0]['id']}/complete", {"data": intake("2026-09-29")})
+        clock.set(after("2026-10-08"))
+        assert timers.fire_due(db) >= 1                              # the reminder and the 5 days pass
+        [supervise] = [t for t in board.call("GET", "/api/tasks")[1] if t["element"] == "supervise_preliminary_review"]
+        [late] = [t for t in office.call("GET", "/api/tasks")[1] if t["element"] == "preliminary_review"]
+        assert office.call("POST", f"/api/tasks/{late['id']}/complete", {"data": review("2026-10-09")})[0] == 200
+        assert [t["element"] for t in board.call("GET", "/api/tasks")[1]] == ["decide_filing"]
+        assert office.call("GET", "/api/tasks")[1] == []
+        status, body = board.call("POST", f"/api/tasks/{supervise['id']}/complete",
+                                  {"data": {"review_supervised_on": "2026-10-09",
+                                            "review_supervision_measures": "约谈综合股负责人。"}})
+        assert (status, body["error"]) == (409, "conflict")
+        assert body["message"] == "任务「初步审查逾期督办（局党组）」已撤销，不能再办理：所催办的环节已办结（「初步审查」）"
+    finally:
+        httpd.shutdown()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from . import clock_hook
 from .parser import Diagrams, code_of, form_of, iter_task_specs, process_of, property_of
-from .running import (Step, UserTask, WaitingTimer, advance, case_data, check_data, is_completed, lane_of_timer,
+from .running import (URGED_STEP_CANCELLED, URGED_STEP_DONE, URGES, Step, UserTask, WaitingTimer, advance, case_data, check_data, is_completed, lane_of_timer,
                       move_timer, ready_user_tasks, run_task, start_form, start_lane, task_data, task_state, waiting_timers)
 from .scripts import restricted_engine
 from .serializer import (dump_workflow, load_workflow, new_workflow, reference_dump, register_specs,
@@ -24,7 +24,7 @@ from .serializer import (dump_workflow, load_workflow, new_workflow, reference_d
 clock_hook.install()
 
 __all__ = [
-    "Diagrams", "Step", "UserTask", "WaitingTimer", "advance", "case_data", "check_data", "code_of", "dump_workflow",
+    "URGED_STEP_CANCELLED", "URGED_STEP_DONE", "URGES", "Diagrams", "Step", "UserTask", "WaitingTimer", "advance", "case_data", "check_data", "code_of", "dump_workflow",
     "form_of", "is_completed", "iter_task_specs", "lane_of_timer", "load_workflow", "move_timer", "new_workflow",
     "process_of", "property_of", "ready_user_tasks", "reference_dump", "register_specs", "restricted_engine",
     "run_task", "specs_to_dict", "start_form", "start_lane", "task_data", "task_state", "waiting_timers",

@@ -20,7 +20,11 @@ from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 
 from .. import clock
 from ...errors import ScriptError
-from .parser import form_of, process_of
+from .parser import form_of, process_of, property_of
+
+URGES = "urges"                 # the property of a reminder / 逾期说明 / 督办 user task naming the activity it urges
+URGED_STEP_DONE = "所催办的环节已办结"
+URGED_STEP_CANCELLED = "所催办的环节已撤销"
 
 
 @contextmanager
@@ -83,8 +87,43 @@ def advance(workflow: BpmnWorkflow) -> list[Step]:
         while True:
             workflow.refresh_timers()
             workflow.do_engine_steps(did_complete_task=record)
+            steps += end_urgings(workflow)
             if not _automatic_work_left(workflow):
                 return steps
+
+
+def end_urgings(workflow: BpmnWorkflow) -> list[Step]:
+    """Cancel every ready user task that urges an activity (property `urges`, checked at deploy) once the instance
+    of that activity whose boundary timer raised it has finished — completed, or cancelled with its branch: a
+    reminder, 逾期说明 or 督办 task is only there while the step it urges is open. One `task_cancelled` step each."""
+    ended: list[Step] = []
+    for task in _ready_manual(workflow):
+        urged_id = property_of(task.task_spec, URGES)
+        if urged_id is None:
+            continue
+        urged = _urged_instance(task, urged_id)
+        if urged is None or not urged.has_state(TaskState.FINISHED_MASK):
+            continue
+        task.cancel()                   # public Task API: CANCELLED, its predicted successors dropped
+        done = urged.state == TaskState.COMPLETED
+        ended.append(Step("task_cancelled", task.task_spec.bpmn_id, str(task.id), {
+            "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+            "reason": URGED_STEP_DONE if done else URGED_STEP_CANCELLED,
+            "urges": urged_id, "urged_name": urged.task_spec.bpmn_name or urged_id,
+            "urged_state": str(TaskState.get_name(urged.state)).lower()}))
+    return ended
+
+
+def _urged_instance(task: Any, urged_id: str) -> Any | None:
+    """The instance of activity `urged_id` on whose boundary branch `task` stands: going up the task's ancestors, the
+    first with a sibling of that activity (a boundary event and its activity are children of one split)."""
+    node = task.parent
+    while node is not None and node.parent is not None:
+        for sibling in node.parent.children:
+            if sibling is not node and sibling.task_spec.bpmn_id == urged_id:
+                return sibling
+        node = node.parent
+    return None
 
 
 def _automatic_work_left(workflow: BpmnWorkflow) -> bool:
