@@ -29,6 +29,12 @@ def supervises(user: users.Principal, lane: str | None) -> bool:
     return users.ADMIN in user.roles or (lane is not None and f"{SUPERVISOR}{lane}" in user.roles)
 
 
+def _require_supervisor(user: users.Principal, task: Any, action: str) -> None:
+    if not supervises(user, task.lane):
+        raise Forbidden(f"只有{task.lane or '该任务'}的主管（角色「{SUPERVISOR}{task.lane}」）或管理员可以{action}",
+                        task=task.id)
+
+
 def _ready(conn: Connection, task_id: str) -> Any:
     task = conn.execute(select(Task.id, Task.case_id, Task.element_id, Task.name, Task.lane, Task.state,
                                Task.claimed_by).where(Task.id == task_id).with_for_update()).first()
@@ -88,9 +94,7 @@ def assign(db: Database, task_id: str, assignee: str, user_name: str, reason: st
     with db.connect_write() as conn:
         task = _ready(conn, task_id)
         user = users.get(conn, user_name)
-        if not supervises(user, task.lane):
-            raise Forbidden(f"只有{task.lane or '该任务'}的主管（角色「{SUPERVISOR}{task.lane}」）或管理员可以指派",
-                            task=task_id)
+        _require_supervisor(user, task, "指派")
         member = _member(conn, task, assignee)
         return _record(conn, task, member.name, "task_assigned", user.name, to=member.name,
                        held_by=task.claimed_by, reason=reason)
@@ -123,8 +127,6 @@ def urge(db: Database, task_id: str, user_name: str, note: str) -> dict[str, Any
     with db.connect_write() as conn:
         task = _ready(conn, task_id)
         user = users.get(conn, user_name)
-        if not supervises(user, task.lane):
-            raise Forbidden(f"只有{task.lane or '该任务'}的主管（角色「{SUPERVISOR}{task.lane}」）或管理员可以催办",
-                            task=task_id)
+        _require_supervisor(user, task, "催办")
         at = _event(conn, task, "task_urged", user.name, urged=True, note=note.strip())
         return {"task": task.id, "case": task.case_id, "urged_by": user.name, "urged_at": at.isoformat()}
