@@ -34,6 +34,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 
 from runner.core import (cases, clock, deadlines, engine, incidents, live, regulations, timers, users,  # noqa: E402
                          xmlsafe)
+from runner.core import blame  # noqa: E402
 from runner.core.blame import tables_from_sources  # noqa: E402
 from runner.core.deploy import build, deploy, deployed_regulations, read_sources  # noqa: E402
 from runner.store.db import Database  # noqa: E402
@@ -43,7 +44,9 @@ from runner.store.models import Case, Timer  # noqa: E402
 PROCESS = "wenshui_fault_review"
 START = dt.datetime(2026, 9, 29, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 # Answers that take the long path: filed, investigated, decided, no appeal, no reward.
-CHOICES = {"file_case": True, "recommend_filing": True, "appeal_filed": False, "reward_eligible": False}
+# Every person is 「示例」, so hearings, decisions and deliveries name the same person; a 文号 has its own format.
+CHOICES = {"file_case": True, "recommend_filing": True, "appeal_filed": False, "reward_eligible": False,
+           "decision_document_no": "文民责〔2026〕1号"}
 
 
 class OffsetClock:
@@ -104,7 +107,7 @@ def run_case(db: Database, forms: dict[str, Any]) -> int:
 
 
 # Bare SpiffWorkflow has no database: the fault registry is an empty one in memory.
-BARE_FUNCTIONS = {**deadlines.FUNCTIONS, "prior_faults": lambda *args, **kwargs: 0,
+BARE_FUNCTIONS = {**deadlines.FUNCTIONS, **blame.FUNCTIONS, "prior_faults": lambda *args, **kwargs: 0,
                   "record_fault": lambda *args, **kwargs: True}
 
 
